@@ -1,0 +1,185 @@
+"""``coidesk``: serve, ingest, search, reindex, stats. Long work shows a progress bar."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from config.settings import get_settings
+from config.sources import source_name
+from ingest.pipeline import count_files, ingest_corpus
+from services.context import AppContext
+from services.search import SearchParams, build_query
+from store.index.errors import IndexBusy, SearchError
+from store.index.query import FILTER_FIELDS
+
+app = typer.Typer(help="coidesk — recherche COI et jurisprudence / COI and case-law search", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False)
+
+
+def _drain(ctx: AppContext) -> None:
+    """Index what is queued; if the server holds the writer, wait for it to catch up."""
+    pending = ctx.store.pending_count()
+    if not pending:
+        return
+    with _progress() as progress:
+        task = progress.add_task("Indexation", total=pending)
+        try:
+            ctx.indexer.drain(progress=lambda n: progress.advance(task, n))
+        except IndexBusy:
+            progress.update(task, description="Indexation (par le serveur)")
+            deadline = time.monotonic() + 600
+            while (left := ctx.store.pending_count()) and time.monotonic() < deadline:
+                progress.update(task, completed=pending - left)
+                time.sleep(0.3)
+            progress.update(task, completed=pending - ctx.store.pending_count())
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Corpus records or folders of them")],
+           user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli") -> None:
+    """Store corpus records (JSON, CPIN HTML, State Department markdown) and index them."""
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            err.print(f"[red]Introuvable / not found:[/red] {', '.join(map(str, missing))}")
+            raise typer.Exit(2)
+        total = count_files(paths)
+        with _progress() as progress:
+            task = progress.add_task("Import", total=total)
+            report = ingest_corpus(ctx.store, paths, user, progress=lambda _name: progress.advance(task))
+        _drain(ctx)
+        console.print(f"créés/created {report.created} · mis à jour/updated {report.updated} · "
+                      f"inchangés/unchanged {report.unchanged} · échecs/failed {len(report.failed)}")
+        for path, why in report.failed:
+            err.print(f"[yellow]échec / failed[/yellow] {path}: {why}")
+    finally:
+        ctx.close()
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Query (same syntax as the web page)")] = "",
+           filter_: Annotated[list[str] | None, typer.Option("--filter", "-f", help="field=value, e.g. country=SDN or kind=-coi")] = None,
+           sort: str = "relevance", size: int = 10) -> None:
+    """Search and print a table of hits."""
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        filters: dict[str, list[str]] = {}
+        for f in filter_ or []:
+            name, _, value = f.partition("=")
+            if name not in FILTER_FIELDS or not value:
+                err.print(f"[red]Filtre invalide / bad filter:[/red] {f} (fields: {', '.join(FILTER_FIELDS)})")
+                raise typer.Exit(2)
+            filters.setdefault(name, []).append(value)
+        try:
+            result = ctx.index.search(build_query(SearchParams(q=query, filters=filters, sort=sort, size=size),
+                                                  ctx.settings, highlight=False))
+        except SearchError as exc:
+            code = getattr(exc, "code", str(exc))
+            err.print(f"[red]Requête refusée / query refused:[/red] {code}")
+            raise typer.Exit(2) from exc
+        table = Table(title=f"{result.total} résultat(s)")
+        for col in ("id", "kind", "source", "countries", "published", "title"):
+            table.add_column(col)
+        for h in result.hits:
+            table.add_row(h.id, h.kind, source_name(h.source), ",".join(h.countries),
+                          h.published.isoformat() if h.published else "", h.title[:80])
+        console.print(table)
+    finally:
+        ctx.close()
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the store; search keeps answering meanwhile."""
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        total = ctx.store.count()
+        with _progress() as progress:
+            task = progress.add_task("Réindexation", total=total)
+            try:
+                n = ctx.indexer.reindex(progress=lambda k: progress.advance(task, k))
+            except IndexBusy as exc:
+                err.print("[red]Un autre processus écrit l'index (serveur ?) / another process holds the writer.[/red]")
+                raise typer.Exit(1) from exc
+        console.print(f"{n} documents réindexés / reindexed")
+    finally:
+        ctx.close()
+
+
+@app.command()
+def stats() -> None:
+    """Counts by kind, source and country, and the index size."""
+    ctx = AppContext.open(get_settings())
+    try:
+        console.print(f"Documents: {ctx.store.count()} · en attente d'indexation / queued: {ctx.store.pending_count()}")
+        for title, counts in (("kind", ctx.store.counts_by("kind")), ("source", ctx.store.counts_by("source")),
+                              ("country", ctx.store.counts_by_country())):
+            table = Table(title=title)
+            table.add_column(title)
+            table.add_column("n", justify="right")
+            for k, v in counts.items():
+                table.add_row(source_name(k) if title == "source" else k, str(v))
+            console.print(table)
+        console.print(f"Index: {ctx.index.health()}")
+    finally:
+        ctx.close()
+
+
+@app.command()
+def check() -> None:
+    """Verify that store and index agree; repair the index from the store when they do not."""
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        _drain(ctx)
+        stored, indexed = ctx.store.all_ids(), ctx.index.ids()
+        missing, extra = stored - indexed, indexed - stored
+        console.print(f"stockés/stored {len(stored)} · indexés/indexed {len(indexed)} · "
+                      f"manquants/missing {len(missing)} · en trop/extra {len(extra)}")
+        if missing or extra:
+            if extra:
+                ctx.index.delete(sorted(extra))
+            if missing:
+                ctx.index.upsert([d for batch in ctx.store.iter_indexed() for d in batch if d.id in missing])
+            console.print("[green]Index réparé / index repaired[/green]")
+    finally:
+        ctx.close()
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Serve the web pages and the API (and run the index writer)."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    _setup_logging()
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

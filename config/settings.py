@@ -1,0 +1,52 @@
+"""Application settings, read from the environment (prefix ``COIDESK_``) or ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COIDESK_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    # SQLAlchemy URL of the system of record; default: SQLite file in data_dir.
+    database_url: str | None = None
+    search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    es_url: AnyHttpUrl | None = None
+    es_index_prefix: str = "coidesk"
+    es_timeout_s: float = 10.0
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: Literal["fr", "en"] = "fr"
+    page_size: int = Field(default=20, ge=1, le=100)
+    # Query limits (threat 8 in SECURITY.md)
+    max_query_chars: int = 1000
+    max_query_clauses: int = 64
+    max_wildcards: int = 4
+    max_relevance_depth: int = 10_000
+    writer_heap_bytes: int = 128_000_000
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'coidesk.sqlite3').resolve()}"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Turns corpus records, files and crawled items into stored, indexed documents."""

@@ -1,0 +1,328 @@
+"""Map the record formats of the shared corpus into the document model.
+
+Formats: normalised JSON records (CNDA, EDAL, Luxembourg, Swiss, Belgian, UN treaty bodies, UPR,
+CoE-CPT, US courts), UK Home Office CPIN govspeak HTML bodies, US State Department markdown.
+Known data problems (corpus PROVENANCE) are handled here: placeholder dates are dropped, the CNDA
+decision date is read from the decision text, EDAL's ``country`` (the deciding state) is not taken
+for the country of origin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import pycountry
+from markdown_it import MarkdownIt
+
+from store.schemas import DocumentCreate
+
+
+class RecordError(ValueError):
+    """A corpus file that cannot be mapped; the message says why."""
+
+
+@dataclass
+class CorpusItem:
+    path: Path
+    media_type: str
+    original: bytes
+    doc: DocumentCreate
+
+
+_FR_MONTHS = {m: i for i, m in enumerate(["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                             "septembre", "octobre", "novembre", "décembre"], start=1)}
+_EN_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                             "nov", "dec"], start=1)}
+_READ_RE = re.compile(r"Lue? en audience publique le\s+([\d ]{1,4}?)\s*(?:er)?\s+(%s)\s+(\d{4})" % "|".join(_FR_MONTHS), re.I)
+
+
+def _date(value: object) -> dt.date | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _real_date(value: object) -> dt.date | None:
+    """Sources that store a placeholder 1 January date for an unknown date: treat as unknown."""
+    d = _date(value)
+    return None if d is not None and (d.month, d.day) == (1, 1) else d
+
+
+def country_code(name: str) -> str | None:
+    special = {"drc": "COD", "democratic republic of the congo": "COD", "united kingdom": "GBR"}
+    if name.lower() in special:
+        return special[name.lower()]
+    try:
+        return str(pycountry.countries.lookup(name).alpha_3)
+    except LookupError:
+        return None
+
+
+def _none(value: object) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return None if s in ("", "None", "null", "[]") else s
+
+
+def _cnda_decision_date(text: str) -> dt.date | None:
+    m = _READ_RE.search(text)
+    if not m:
+        return None
+    day = int(m.group(1).replace(" ", "") or 1)
+    try:
+        return dt.date(int(m.group(3)), _FR_MONTHS[m.group(2).lower()], day)
+    except ValueError:
+        return None
+
+
+def _lang(value: object, default: str) -> str:
+    v = str(value or "").lower()
+    return {"eng": "en", "fre": "fr", "fra": "fr", "en": "en", "fr": "fr", "de": "de", "it": "it"}.get(v, default)
+
+
+# ---- JSON records ---------------------------------------------------------------------------------
+
+def _coe_cpt(r: dict) -> DocumentCreate:
+    state = _none(r.get("state"))
+    country = pycountry.countries.get(alpha_3=state) if state else None
+    kind = {"vr": "visit report", "ps": "public statement"}.get(str(r.get("document_type")), "report")
+    title_part = _none(r.get("title")) or kind.capitalize()
+    name = country.name if country else (state or "")
+    ref = _none(r.get("reference"))
+    title = f"CPT – {name}: {title_part.strip()}" + (f" ({ref})" if ref else "")
+    return DocumentCreate(kind="coi", title=title, text=r["text"], language=_lang(r.get("language"), "en"),
+                          countries=[state] if state else [], source="coe-cpt", doc_type=kind,
+                          published=_date(r.get("date")), url=r.get("url"), external_id=r["_id"],
+                          extra={"reference": ref, "visit_type": _none(r.get("visit_type"))})
+
+
+def _un_upr(r: dict) -> DocumentCreate:
+    cc = _none(r.get("country_code"))
+    return DocumentCreate(kind="coi", title=r["title"], text=r["text"], language="en", countries=[cc] if cc else [],
+                          source="un-upr", doc_type="UPR document", published=_date(r.get("date")),
+                          url=r.get("url"), external_id=r["_id"], extra={"symbol": r.get("symbol")})
+
+
+def _decision(r: dict, source: str, language: str, **fields: object) -> DocumentCreate:
+    base: dict = {"kind": "decision", "title": r.get("title") or r["_id"], "text": r["text"],
+                  "language": _lang(r.get("language"), language), "source": source, "doc_type": "decision",
+                  "url": r.get("url"), "external_id": r["_id"]}
+    base.update({k: v for k, v in fields.items() if v is not None})
+    return DocumentCreate(**base)
+
+
+def _cnda(r: dict) -> DocumentCreate:
+    return _decision(r, "cnda", "fr", court="Cour nationale du droit d'asile", published=_date(r.get("date")),
+                     decision_date=_cnda_decision_date(r["text"]), file_number=_none(r.get("decision_number")))
+
+
+def _edal(r: dict) -> DocumentCreate:
+    return _decision(r, "edal", "en", doc_type="decision summary", published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), headnote=_none(r.get("headnote")),
+                     outcome=_none(r.get("outcome")), extra={"deciding_state": _none(r.get("country"))})
+
+
+def _lu(r: dict) -> DocumentCreate:
+    return _decision(r, "lu-ta", "fr", court=_none(r.get("court")), published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")),
+                     ecli=_none(r.get("ecli")))
+
+
+def _fr_ja(r: dict) -> DocumentCreate:
+    return _decision(r, "fr-ja", "fr", court=_none(r.get("court")), published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")),
+                     ecli=_none(r.get("ecli")), outcome=_none(r.get("solution")),
+                     extra={"formation": _none(r.get("formation")), "decision_type": _none(r.get("decision_type"))})
+
+
+def _be(r: dict) -> DocumentCreate:
+    return _decision(r, "be-cc", "fr", court=_none(r.get("court")), published=_real_date(r.get("date")),
+                     file_number=_none(r.get("arret_nr")), ecli=_none(r.get("ecli")))
+
+
+def _ch(r: dict) -> DocumentCreate:
+    refs = re.findall(r"[A-Z]-\d+/\d{4}", str(r.get("reference", "")))
+    abstract = _none(r.get("abstract"))
+    return _decision(r, "ch-taf", "fr", court="Tribunal administratif fédéral", published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), file_number=refs[0] if refs else None,
+                     headnote=html.unescape(abstract) if abstract else None)
+
+
+def _un_tb(r: dict) -> DocumentCreate:
+    return _decision(r, "un-tb", "en", court=_none(r.get("body")), published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), file_number=_none(r.get("symbol")),
+                     extra={"state_party": _none(r.get("country")), "decision_type": _none(r.get("decision_type"))})
+
+
+def _us_bia(r: dict) -> DocumentCreate:
+    return _decision(r, "us-bia", "en", court="Board of Immigration Appeals", published=_real_date(r.get("date")),
+                     file_number=_none(r.get("decision_number")))
+
+
+def _us_ca(r: dict) -> DocumentCreate:
+    return _decision(r, "us-ca", "en", court=_none(r.get("court")), published=_date(r.get("date")),
+                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")))
+
+
+_JSON_MAPPERS: dict[str, Callable[[dict], DocumentCreate]] = {
+    "CoE/CPTReports": _coe_cpt, "UN/UPRDocuments": _un_upr, "FR/CNDA": _cnda, "EU/EDAL": _edal,
+    "LU/Courts": _lu, "FR/CouncilState": _fr_ja, "BE/CourConstitutionnelle": _be, "CH/Entscheidsuche": _ch,
+    "UN/TreatyBodyJuris": _un_tb, "US/BIA": _us_bia, "US/FederalCourts": _us_ca,
+}
+
+
+def map_json_record(data: bytes) -> DocumentCreate:
+    try:
+        record = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordError(f"not valid JSON: {exc}") from exc
+    if not isinstance(record, dict):
+        raise RecordError("a record must be a JSON object")
+    mapper = _JSON_MAPPERS.get(str(record.get("_source")))
+    if mapper is None:
+        raise RecordError(f"unknown record source {record.get('_source')!r}")
+    if not isinstance(record.get("text"), str) or not record["text"].strip():
+        raise RecordError("the record has no text")
+    try:
+        return mapper(record)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise RecordError(f"record fields do not fit: {exc}") from exc
+
+
+# ---- UK Home Office CPIN (govspeak HTML body) -------------------------------------------------------
+
+_CPIN_NAME = re.compile(r"CPIN_(?P<country>[A-Za-z]+)_(?P<topic>.+?)(?:_v(?P<version>[\d.]+)_(?P<mon>[A-Z][a-z]{2})(?P<year>\d{4}))?(?:\.excerpt)?\.html$")
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "td", "th", "blockquote", "div")
+
+
+def html_text(data: bytes) -> str:
+    root = lxml.html.fromstring(data)
+    for bad in root.xpath("//script|//style|//nav|//noscript"):
+        bad.drop_tree()
+    parts = []
+    for el in root.iter(*_BLOCKS):
+        if el.tag == "div" and len(el):
+            continue
+        t = " ".join(el.text_content().split())
+        if t:
+            parts.append(t)
+    return "\n\n".join(parts)
+
+
+def map_cpin(path: Path, data: bytes, url: str | None) -> DocumentCreate:
+    m = _CPIN_NAME.search(path.name)
+    if not m:
+        raise RecordError(f"unexpected CPIN file name {path.name!r}")
+    country = m.group("country")
+    topic = m.group("topic").replace("_", " ")
+    published = None
+    if m.group("year"):
+        published = dt.date(int(m.group("year")), _EN_MONTHS[m.group("mon").lower()], 1)
+    text = html_text(data)
+    if not text:
+        raise RecordError("the CPIN body has no text")
+    code = country_code(country)
+    title = f"Country policy and information note: {topic}, {country}"
+    if m.group("version"):
+        title += f" (version {m.group('version')})"
+    return DocumentCreate(kind="coi", title=title, text=text, language="en", countries=[code] if code else [],
+                          source="ukhomeoffice", doc_type="country policy and information note",
+                          published=published, url=url, external_id=path.name,
+                          extra={"published_precision": "month" if published else None})
+
+
+# ---- US State Department (markdown) -----------------------------------------------------------------
+
+_USDOS_NAME = re.compile(r"US-SR-(?P<year>\d{4})-(?P<country>[A-Za-z]+)(?:\.excerpt)?\.md$")
+_MD = MarkdownIt()
+
+
+def markdown_text(data: bytes) -> str:
+    rendered = _MD.render(data.decode("utf-8"))
+    return html_text(f"<div>{rendered}</div>".encode()) if rendered.strip() else ""
+
+
+def map_usdos(path: Path, data: bytes) -> DocumentCreate:
+    m = _USDOS_NAME.search(path.name)
+    if not m:
+        raise RecordError(f"unexpected State Department file name {path.name!r}")
+    country, year = m.group("country"), m.group("year")
+    code = country_code(country)
+    name = pycountry.countries.get(alpha_3=code).name if code else country
+    text = markdown_text(data)
+    if not text:
+        raise RecordError("the report has no text")
+    return DocumentCreate(kind="coi", title=f"{year} Country Reports on Human Rights Practices: {name}", text=text,
+                          language="en", countries=[code] if code else [], source="usdos",
+                          doc_type="human rights report", published=None, event_dates=[year],
+                          external_id=path.name, extra={"report_year": year})
+
+
+# ---- walking a corpus folder --------------------------------------------------------------------------
+
+def _manifest_urls(root: Path) -> dict[str, str]:
+    manifest = root / "manifest.json"
+    if not manifest.exists():
+        return {}
+    urls = {}
+    for entry in json.loads(manifest.read_text()):
+        url = entry.get("source_url") or ""
+        url = url.split(" (")[0].strip()
+        if url.startswith("http"):
+            urls[entry["file"]] = url
+    return urls
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (".json", ".html", ".md")
+                                and f.name not in ("manifest.json", "PROVENANCE.md", "README.md") and ".expected." not in f.name and f.parent.name != "html"))
+        elif p.is_file():
+            files.append(p)
+    return files
+
+
+def map_file(path: Path, urls: dict[str, str] | None = None) -> CorpusItem:
+    data = path.read_bytes()
+    url = None
+    for rel, u in (urls or {}).items():
+        if path.as_posix().endswith(rel):
+            url = u
+    if path.suffix == ".json":
+        return CorpusItem(path, "application/json", data, map_json_record(data))
+    if path.suffix == ".html" and path.name.startswith("CPIN_"):
+        return CorpusItem(path, "text/html", data, map_cpin(path, data, url))
+    if path.suffix == ".md" and path.name.startswith("US-SR-"):
+        return CorpusItem(path, "text/markdown", data, map_usdos(path, data))
+    raise RecordError(f"no corpus mapping for {path.name!r} (files come through ingest of uploads)")
+
+
+def iter_corpus(paths: list[Path]) -> Iterator[tuple[Path, CorpusItem | RecordError]]:
+    """Each file with its mapped item, or the error that says why it could not be mapped."""
+    urls: dict[str, str] = {}
+    for p in paths:
+        root = p if p.is_dir() else p.parent
+        for candidate in (root, *root.parents):
+            if (candidate / "manifest.json").exists():
+                urls.update(_manifest_urls(candidate))
+                break
+    for f in record_files(paths):
+        try:
+            yield f, map_file(f, urls)
+        except RecordError as exc:
+            yield f, exc
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            yield f, RecordError(str(exc))

@@ -1,0 +1,101 @@
+"""The index writer: drains the queue of stored-but-not-indexed documents into the search index.
+
+tantivy allows one writer process. Whoever drains takes the writer; a process that finds it busy
+leaves the queue to the process that holds it (the server's writer loop, or a CLI run). Rows leave
+the queue only after the index committed them, so a crash at any point loses nothing: the next
+drain picks the rows up again, and upserts are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from store.documents import DocumentStore, to_indexed
+from store.index.base import SearchIndex
+from store.index.errors import IndexBusy
+
+log = logging.getLogger(__name__)
+
+
+class Indexer:
+    def __init__(self, store: DocumentStore, index: SearchIndex, batch_size: int = 500) -> None:
+        self.store = store
+        self.index = index
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def drain(self, progress: Callable[[int], None] | None = None) -> int:
+        """Index everything queued; returns how many queue rows were processed.
+
+        Raises ``IndexBusy`` when another process holds the writer.
+        """
+        done = 0
+        with self._lock:
+            while True:
+                rows = self.store.pending(self.batch_size)
+                if not rows:
+                    return done
+                upserts = [r.document_id for r in rows if r.op == "upsert"]
+                deletes = [r.document_id for r in rows if r.op == "delete"]
+                docs = {d.id: d for d in self.store.get_many(upserts)}
+                gone = [i for i in upserts if i not in docs]
+                if deletes or gone:
+                    self.index.delete(deletes + gone)
+                if docs:
+                    self.index.upsert([to_indexed(d) for d in docs.values()])
+                self.store.ack([r.id for r in rows])
+                done += len(rows)
+                if progress:
+                    progress(len(rows))
+
+    def try_drain(self) -> int:
+        try:
+            return self.drain()
+        except IndexBusy:
+            log.debug("index writer busy; queue left to its holder")
+            return 0
+
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the index from the store (the store is the truth); search stays up meanwhile."""
+        with self._lock:
+            upto = self.store.max_queue_id()
+            total = 0
+
+            def batches():  # type: ignore[no-untyped-def]
+                nonlocal total
+                for batch in self.store.iter_indexed(self.batch_size):
+                    total += len(batch)
+                    if progress:
+                        progress(len(batch))
+                    yield batch
+
+            self.index.rebuild(None, batches())
+            self.store.clear_queue_upto(upto)
+            return total
+
+
+class WriterLoop:
+    """A background thread that drains the queue every ``interval`` seconds (used by the server)."""
+
+    def __init__(self, indexer: Indexer, interval: float = 0.5) -> None:
+        self.indexer = indexer
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="coidesk-index-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.indexer.try_drain()
+            except Exception:  # keep the loop alive; the queue keeps the work
+                log.exception("index writer loop failed; will retry")
+            self._stop.wait(self.interval)

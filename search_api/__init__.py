@@ -1,0 +1,1 @@
+"""HTTP layer: JSON API, Jinja2 pages, error mapping. The outermost layer: nothing imports it."""

@@ -1,0 +1,254 @@
+"""The FastAPI application: JSON API under /api, French-first pages, one error mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from config.settings import Settings, get_settings
+from config.sources import SOURCES, source_name
+from ingest.indexer import WriterLoop
+from search_api import errors
+from search_api.i18n import pick_locale, translate
+from services.citation import citation
+from services.context import AppContext
+from services.search import SearchParams, build_query, encode_cursor
+from store.index.query import FILTER_FIELDS, SearchResult
+from store.models import Document
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(settings: Settings | None = None, context: AppContext | None = None, writer: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = context or AppContext.open(settings)
+        app.state.ctx = ctx
+        loop = WriterLoop(ctx.indexer) if writer else None
+        if loop:
+            loop.start()
+        try:
+            yield
+        finally:
+            if loop:
+                loop.stop()
+            if context is None:
+                ctx.close()
+
+    app = FastAPI(title="coidesk", version="0.1.0", lifespan=lifespan,
+                  description="Recherche COI et jurisprudence / COI and case-law search")
+    app.state.default_locale = settings.default_locale
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    app.state.templates = env
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith("/docs"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    def ctx(request: Request) -> AppContext:
+        return request.app.state.ctx  # type: ignore[no-any-return]
+
+    Ctx = Annotated[AppContext, Depends(ctx)]
+
+    def params_from(request: Request, q: str | None, sort: str, order: str, size: int, cursor: str | None,
+                    published_from: str | None, published_to: str | None, added_from: str | None,
+                    added_to: str | None) -> SearchParams:
+        filters = {f: request.query_params.getlist(f) for f in FILTER_FIELDS if request.query_params.getlist(f)}
+        return SearchParams(q=q, filters=filters, sort=sort, order=order, size=size, cursor=cursor,
+                            published_from=published_from, published_to=published_to,
+                            added_from=added_from, added_to=added_to)
+
+    # ---- JSON API -------------------------------------------------------------------------------
+    @app.get("/api/search", tags=["search"])
+    def api_search(
+        request: Request, c: Ctx,
+        q: Annotated[str | None, Query(description="Query: AND by default, OR, NOT/-, \"phrase\", \"a b\"~5, *, ?")] = None,
+        kind: Annotated[list[str] | None, Query(description="coi | decision | case_document; prefix - to exclude")] = None,
+        country: Annotated[list[str] | None, Query(description="ISO 3166 alpha-3; prefix - to exclude")] = None,
+        source: Annotated[list[str] | None, Query()] = None,
+        doc_type: Annotated[list[str] | None, Query()] = None,
+        language: Annotated[list[str] | None, Query()] = None,
+        published_from: str | None = None, published_to: str | None = None,
+        added_from: str | None = None, added_to: str | None = None,
+        sort: str = "relevance", order: str = "desc",
+        size: Annotated[int, Query(ge=1, le=100)] = 20,
+        cursor: str | None = None,
+        lang: str | None = None,
+    ) -> dict:
+        params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
+        result = c.index.search(build_query(params, c.settings))
+        return result_json(result, params.sort)
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def api_document(doc_id: str, c: Ctx, lang: str | None = None) -> dict:
+        locale = pick_locale(lang, settings.default_locale)
+        d = visible_document(c, doc_id)
+        return document_json(d, locale)
+
+    @app.get("/api/documents/{doc_id}/original", tags=["documents"])
+    def api_original(doc_id: str, c: Ctx) -> Response:
+        d = visible_document(c, doc_id)
+        if not d.sha256 or not c.store.archive.exists(d.sha256):
+            raise errors.OriginalMissing(doc_id)
+        data = c.store.archive.get(d.sha256)
+        ext = {"application/json": "json", "text/html": "html", "text/markdown": "md", "application/pdf": "pdf"}
+        media = original_media_type(c, d)
+        filename = f"{d.id}.{ext.get(media, 'bin')}"
+        return Response(content=data, media_type="application/octet-stream", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+            "X-Original-Media-Type": media,
+            "Digest": f"sha-256={d.sha256}",
+        })
+
+    @app.get("/api/health", tags=["ops"])
+    def api_health(c: Ctx) -> dict:
+        return {"store": {"documents": c.store.count(), "queued": c.store.pending_count()}, "index": c.index.health()}
+
+    # ---- pages ----------------------------------------------------------------------------------
+    def render(name: str, request: Request, locale: str, **ctx_vars: object) -> HTMLResponse:
+        other = "en" if locale == "fr" else "fr"
+        qs = dict(request.query_params)
+        qs["lang"] = other
+        switch_url = request.url.path + "?" + urlencode(qs, doseq=True)
+        page = env.get_template(name).render(
+            locale=locale, t=lambda k, **p: translate(k, locale, **p), switch_url=switch_url,
+            source_name=source_name, **ctx_vars)
+        return HTMLResponse(page)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page_search(
+        request: Request, c: Ctx, q: str | None = None,
+        published_from: str | None = None, published_to: str | None = None,
+        added_from: str | None = None, added_to: str | None = None,
+        sort: str = "relevance", order: str = "desc", size: int = 20, cursor: str | None = None,
+        lang: str | None = None,
+    ) -> HTMLResponse:
+        locale = pick_locale(lang, settings.default_locale)
+        params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
+        result = c.index.search(build_query(params, c.settings))
+        return render("search.html", request, locale, params=params, result=result,
+                      links=PageLinks(request, locale), next_cursor=encode_cursor(result.next_cursor, params.sort),
+                      facet_label=facet_label)
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def page_document(request: Request, doc_id: str, c: Ctx, lang: str | None = None) -> HTMLResponse:
+        locale = pick_locale(lang, settings.default_locale)
+        d = visible_document(c, doc_id)
+        return render("document.html", request, locale, doc=document_json(d, locale))
+
+    return app
+
+
+def visible_document(c: AppContext, doc_id: str) -> Document:
+    """Fetch a document the current user may see; case documents stay hidden until accounts exist."""
+    if not re.fullmatch(r"[0-9a-f]{20}", doc_id):
+        raise errors.NotFound(doc_id)
+    d = c.store.get(doc_id)
+    if d.kind == "case_document":
+        raise errors.NotFound(doc_id)
+    return d
+
+
+def original_media_type(c: AppContext, d: Document) -> str:
+    from store.models import Original
+
+    with c.db.session() as s:
+        o = s.get(Original, d.sha256)
+        return o.media_type if o else "application/octet-stream"
+
+
+def result_json(result: SearchResult, sort: str) -> dict:
+    return {
+        "total": result.total,
+        "hits": [{
+            "id": h.id, "kind": h.kind, "title": h.title, "source": h.source, "countries": h.countries,
+            "published": h.published.isoformat() if h.published else None, "language": h.language,
+            "doc_type": h.doc_type, "snippets": h.snippets, "score": round(h.score, 4),
+        } for h in result.hits],
+        "facets": {name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in result.facets.items()},
+        "next_cursor": encode_cursor(result.next_cursor, sort),
+    }
+
+
+def document_json(d: Document, locale: str) -> dict:
+    added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
+    precision = (d.extra or {}).get("published_precision") or "day"
+    return {
+        "id": d.id, "kind": d.kind, "title": d.title, "text": d.text, "language": d.language,
+        "countries": d.countries, "source": d.source, "source_name": source_name(d.source),
+        "source_type": SOURCES[d.source].type if d.source in SOURCES else None,
+        "doc_type": d.doc_type, "published": d.published.isoformat() if d.published else None,
+        "added": d.added.isoformat(), "event_dates": d.event_dates, "url": d.url, "sha256": d.sha256,
+        "version": d.version, "court": d.court,
+        "decision_date": d.decision_date.isoformat() if d.decision_date else None,
+        "file_number": d.file_number, "ecli": d.ecli, "outcome": d.outcome, "headnote": d.headnote,
+        "keywords": d.keywords,
+        "citation": citation(d.source, d.title, d.published, d.url, added, locale, precision),
+    }
+
+
+def facet_label(name: str, value: str, locale: str) -> str:
+    if name == "kind":
+        return translate(f"kind_{value}", locale)
+    if name == "source":
+        return source_name(value)
+    return value
+
+
+class PageLinks:
+    """Builds search-page URLs that add, negate or remove one filter while keeping the rest."""
+
+    def __init__(self, request: Request, locale: str) -> None:
+        self.items = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "lang")]
+        self.locale = locale
+
+    def _url(self, items: list[tuple[str, str]]) -> str:
+        items = [*items, ("lang", self.locale)]
+        return "/?" + urlencode(items)
+
+    def add(self, name: str, value: str, negate: bool = False) -> str:
+        v = f"-{value}" if negate else value
+        items = [(k, x) for k, x in self.items if not (k == name and x.lstrip("-") == value)]
+        return self._url([*items, (name, v)])
+
+    def remove(self, name: str, value: str) -> str:
+        return self._url([(k, x) for k, x in self.items if not (k == name and x == value)])
+
+    def active(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.items if k in FILTER_FIELDS]
+
+    def year(self, value: str) -> str:
+        items = [(k, x) for k, x in self.items if k not in ("published_from", "published_to")]
+        return self._url([*items, ("published_from", f"{value}-01-01"), ("published_to", f"{value}-12-31")])
+
+    def with_cursor(self, cursor: str) -> str:
+        return self._url([*self.items, ("cursor", cursor)])
+
+    def first(self) -> str:
+        return self._url(self.items)

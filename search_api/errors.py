@@ -1,0 +1,77 @@
+"""Domain errors mapped to HTTP in one place, with one JSON error shape.
+
+    {"error": {"status": 400, "code": "unclosed_quote", "message": "..."}}
+
+API routes (``/api/...``) answer JSON; pages answer the same status with the error template.
+Engine messages never reach the user: they are logged, and the user gets a translated sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from search_api.i18n import pick_locale, translate
+from store.documents import NotFound
+from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class OriginalMissing(Exception):
+    pass
+
+
+def _locale(request: Request) -> str:
+    return pick_locale(request.query_params.get("lang"), request.app.state.default_locale)
+
+
+def error_response(request: Request, status: int, code: str, params: dict | None = None) -> Response:
+    locale = _locale(request)
+    message = translate(code, locale, **(params or {}))
+    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status_code=status)
+    templates = request.app.state.templates
+    return HTMLResponse(templates.get_template("error.html").render(
+        status=status, message=message, locale=locale, t=lambda k, **p: translate(k, locale, **p)), status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(BadQuery)
+    async def _bad_query(request: Request, exc: BadQuery) -> Response:
+        return error_response(request, 400, exc.code, exc.params)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return error_response(request, 404, "not_found")
+
+    @app.exception_handler(OriginalMissing)
+    async def _original_missing(request: Request, exc: OriginalMissing) -> Response:
+        return error_response(request, 404, "original_missing")
+
+    @app.exception_handler(IndexUnavailable)
+    async def _unavailable(request: Request, exc: IndexUnavailable) -> Response:
+        log.error("search engine unavailable: %s", exc)
+        return error_response(request, 503, "index_unavailable")
+
+    @app.exception_handler(IndexBusy)
+    async def _busy(request: Request, exc: IndexBusy) -> Response:
+        return error_response(request, 503, "index_unavailable")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, "validation")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = "not_found" if exc.status_code == 404 else "http_error"
+        return error_response(request, exc.status_code, code)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error_response(request, 500, "internal")

@@ -1,0 +1,1 @@
+"""Application services (search, citations, ...) used by the API, the pages and the CLI."""

@@ -1,0 +1,37 @@
+"""Citation lines: ``Publisher, Title, date, URL [accessed date]`` (Refworld's verified form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from config.sources import source_name
+
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+}
+
+
+def long_date(d: dt.date, locale: str = "en", precision: str = "day") -> str:
+    months = _MONTHS.get(locale, _MONTHS["en"])
+    if precision == "month":
+        return f"{months[d.month - 1]} {d.year}"
+    day = "1er" if (locale == "fr" and d.day == 1) else str(d.day)
+    return f"{day} {months[d.month - 1]} {d.year}"
+
+
+def citation(source: str, title: str, published: dt.date | None, url: str | None, accessed: dt.date,
+             locale: str = "en", precision: str | None = None) -> str:
+    parts = [source_name(source), title.strip()]
+    if published:
+        parts.append(long_date(published, locale, precision or "day"))
+    else:
+        parts.append("n.d." if locale == "en" else "s.d.")
+    line = ", ".join(parts)
+    if url:
+        label = "available at" if locale == "en" else "disponible à l'adresse"
+        line += f", {label}: {url}"
+    accessed_label = "accessed" if locale == "en" else "consulté le"
+    return f"{line} [{accessed_label} {long_date(accessed, locale)}]"

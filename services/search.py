@@ -1,0 +1,107 @@
+"""Build a ``SearchQuery`` from request parameters (one place for the API, the pages and the CLI)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from config.settings import Settings
+from store.index.errors import BadQuery
+from store.index.query import FILTER_FIELDS, Cursor, DateRange, FieldFilter, Permission, SearchQuery, SortKey
+from store.index.query_parser import Limits, parse
+
+SORTS: tuple[SortKey, ...] = ("relevance", "published", "added")
+
+
+@dataclass
+class SearchParams:
+    q: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)  # value "-X" excludes X
+    published_from: str | None = None
+    published_to: str | None = None
+    added_from: str | None = None
+    added_to: str | None = None
+    sort: str = "relevance"
+    order: str = "desc"
+    size: int = 20
+    cursor: str | None = None
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadQuery("bad_date", field=name, value=value[:40]) from exc
+
+
+def encode_cursor(cursor: Cursor | None, sort: str) -> str | None:
+    if cursor is None:
+        return None
+    payload = {"s": sort, "o": cursor.offset} if cursor.after_key is None else {"s": sort, "k": cursor.after_key}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None, sort: str) -> Cursor | None:
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+        if not isinstance(payload, dict) or payload.get("s") != sort:
+            raise ValueError("cursor for another sort")
+        if "k" in payload:
+            key = payload["k"]
+            if not isinstance(key, int) or key < 0:
+                raise ValueError("bad key")
+            return Cursor(after_key=key)
+        offset = payload.get("o")
+        if not isinstance(offset, int) or offset < 0:
+            raise ValueError("bad offset")
+        return Cursor(offset=offset)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadQuery("bad_cursor") from exc
+
+
+def build_query(params: SearchParams, settings: Settings, permission: Permission | None = None,
+                highlight: bool = True) -> SearchQuery:
+    limits = Limits(max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses,
+                    max_wildcards=settings.max_wildcards)
+    tree = parse(params.q, limits)
+    filters: list[FieldFilter] = []
+    for name, values in params.filters.items():
+        if name not in FILTER_FIELDS:
+            raise BadQuery("unknown_filter", field=name)
+        include = tuple(v for v in values if v and not v.startswith("-"))
+        exclude = tuple(v[1:] for v in values if v.startswith("-") and len(v) > 1)
+        if name == "country":
+            include = tuple(v.upper() for v in include)
+            exclude = tuple(v.upper() for v in exclude)
+        if include:
+            filters.append(FieldFilter(name, include))
+        if exclude:
+            filters.append(FieldFilter(name, exclude, negate=True))
+    ranges = []
+    for fname in ("published", "added"):
+        lo = _date(getattr(params, f"{fname}_from"), f"{fname}_from")
+        hi = _date(getattr(params, f"{fname}_to"), f"{fname}_to")
+        if lo and hi and lo > hi:
+            raise BadQuery("bad_range", field=fname)
+        if lo or hi:
+            ranges.append(DateRange(fname, lo, hi))  # type: ignore[arg-type]
+    if params.sort not in SORTS:
+        raise BadQuery("bad_sort", value=params.sort[:20])
+    if params.order not in ("asc", "desc"):
+        raise BadQuery("bad_order")
+    if not 1 <= params.size <= 100:
+        raise BadQuery("bad_size", max=100)
+    return SearchQuery(
+        tree=tree, filters=tuple(filters), ranges=tuple(ranges), sort=params.sort,  # type: ignore[arg-type]
+        descending=params.order == "desc", limit=params.size, highlight=highlight,
+        cursor=decode_cursor(params.cursor, params.sort),
+        permission=permission or Permission(),
+    )

@@ -1,0 +1,1 @@
+"""Persistence: the document store (system of record), the archive of originals, the search indexes."""

@@ -1,0 +1,172 @@
+"""The document store: the system of record. The index is derived from it and can be rebuilt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from store.archive import Archive
+from store.db import Database
+from store.index.base import IndexedDoc
+from store.models import Document, IndexQueue, Original, Receipt, utcnow
+from store.schemas import DocumentCreate
+
+
+class NotFound(Exception):
+    """No such document (or not visible to this user)."""
+
+
+def make_document_id(source: str, key: str) -> str:
+    """A stable id from the publisher and its own identifier (or URL), kept across versions."""
+    return hashlib.sha256(f"{source}\x00{key}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class StoreOutcome:
+    id: str
+    created: bool
+    changed: bool
+
+
+_FIELDS = ("kind", "title", "text", "language", "countries", "source", "doc_type", "published", "event_dates",
+           "url", "external_id", "case_id", "court", "decision_date", "file_number", "ecli", "outcome",
+           "headnote", "keywords", "extra")
+
+
+class DocumentStore:
+    def __init__(self, db: Database, archive: Archive) -> None:
+        self.db = db
+        self.archive = archive
+
+    # ---- writes ---------------------------------------------------------------------------------
+    def add(self, doc: DocumentCreate, original: bytes, media_type: str, origin: str, received_by: str) -> StoreOutcome:
+        """Archive the original first, then record the document and queue it for indexing.
+
+        The same bytes received twice give one document with two receipts; new bytes for a known
+        document id make a new version.
+        """
+        digest = self.archive.put(original)
+        key = doc.external_id or doc.url or digest
+        doc_id = make_document_id(doc.source, key)
+        with self.db.session() as s:
+            if s.get(Original, digest) is None:
+                s.add(Original(sha256=digest, size=len(original), media_type=media_type, filename=origin[-255:]))
+                s.flush()
+            seen = s.scalars(select(Receipt.id).where(Receipt.sha256 == digest, Receipt.origin == origin,
+                                                      Receipt.received_by == received_by)).first()
+            if seen is None:
+                s.add(Receipt(sha256=digest, document_id=doc_id, received_by=received_by, origin=origin))
+            existing = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
+            values = {f: getattr(doc, f) for f in _FIELDS}
+            if existing is None:
+                s.add(Document(id=doc_id, sha256=digest, version=1, added=utcnow(), **values))
+                created, changed = True, True
+            elif existing.sha256 != digest or any(getattr(existing, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(existing, f, v)
+                if existing.sha256 != digest:
+                    existing.version += 1
+                    existing.sha256 = digest
+                created, changed = False, True
+            else:
+                created, changed = False, False
+            if changed:
+                s.add(IndexQueue(document_id=doc_id, op="upsert"))
+        return StoreOutcome(doc_id, created, changed)
+
+    def delete(self, doc_id: str) -> None:
+        with self.db.session() as s:
+            d = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
+            if d is None:
+                raise NotFound(doc_id)
+            s.delete(d)
+            s.add(IndexQueue(document_id=doc_id, op="delete"))
+
+    # ---- reads ----------------------------------------------------------------------------------
+    def get(self, doc_id: str) -> Document:
+        with self.db.session() as s:
+            d = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
+            if d is None:
+                raise NotFound(doc_id)
+            s.expunge(d)
+            return d
+
+    def get_many(self, ids: Sequence[str]) -> list[Document]:
+        with self.db.session() as s:
+            docs = list(s.scalars(select(Document).where(Document.id.in_(list(ids)))))
+            for d in docs:
+                s.expunge(d)
+            return docs
+
+    def count(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(Document)) or 0)
+
+    def all_ids(self) -> set[str]:
+        with self.db.session() as s:
+            return set(s.scalars(select(Document.id)))
+
+    def counts_by(self, column: str) -> dict[str, int]:
+        col = getattr(Document, column)
+        with self.db.session() as s:
+            return {str(k): int(v) for k, v in s.execute(select(col, func.count()).group_by(col)).all()}
+
+    def counts_by_country(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with self.db.session() as s:
+            for (countries,) in s.execute(select(Document.countries)):
+                for c in countries or []:
+                    out[c] = out.get(c, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+    def iter_indexed(self, batch_size: int = 500) -> Iterator[list[IndexedDoc]]:
+        last = 0
+        while True:
+            with self.db.session() as s:
+                rows = list(s.scalars(select(Document).where(Document.seq > last).order_by(Document.seq).limit(batch_size)))
+            if not rows:
+                return
+            last = rows[-1].seq
+            yield [to_indexed(d) for d in rows]
+
+    # ---- index queue ------------------------------------------------------------------------------
+    def pending(self, limit: int = 500) -> list[IndexQueue]:
+        with self.db.session() as s:
+            rows = list(s.scalars(select(IndexQueue).order_by(IndexQueue.id).limit(limit)))
+            for r in rows:
+                s.expunge(r)
+            return rows
+
+    def pending_count(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(IndexQueue)) or 0)
+
+    def ack(self, queue_ids: Sequence[int]) -> None:
+        with self.db.session() as s:
+            s.execute(delete(IndexQueue).where(IndexQueue.id.in_(list(queue_ids))))
+
+    def enqueue_all(self) -> None:
+        with self.db.session() as s:
+            for (doc_id,) in s.execute(select(Document.id)):
+                s.add(IndexQueue(document_id=doc_id, op="upsert"))
+
+    def clear_queue_upto(self, queue_id: int) -> None:
+        with self.db.session() as s:
+            s.execute(delete(IndexQueue).where(IndexQueue.id <= queue_id))
+
+    def max_queue_id(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.max(IndexQueue.id))) or 0)
+
+
+def to_indexed(d: Document) -> IndexedDoc:
+    added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
+    return IndexedDoc(
+        id=d.id, seq=d.seq, kind=d.kind, title=d.title, text=d.text, language=d.language,
+        countries=list(d.countries or []), source=d.source, doc_type=d.doc_type, published=d.published,
+        added=added, case_id=d.case_id, url=d.url,
+    )

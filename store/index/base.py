@@ -1,0 +1,75 @@
+"""The search-backend interface (see design/STYLE.md) and the record an index holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from store.index.query import SearchQuery, SearchResult
+
+EPOCH = dt.date(1600, 1, 1)
+SEQ_BITS = 32
+
+
+@dataclass
+class IndexedDoc:
+    """What the search index needs of a stored document."""
+
+    id: str
+    seq: int
+    kind: str
+    title: str
+    text: str
+    language: str | None = None
+    countries: list[str] = field(default_factory=list)
+    source: str = ""
+    doc_type: str | None = None
+    published: dt.date | None = None
+    added: dt.date | None = None
+    case_id: str | None = None
+    url: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.published.year if self.published else None
+
+    def published_key(self) -> int:
+        return sort_key(self.published, self.seq)
+
+    def added_key(self) -> int:
+        return sort_key(self.added, self.seq)
+
+
+def sort_key(day: dt.date | None, seq: int) -> int:
+    """A unique, totally ordered integer: the date first, then the document's sequence number.
+
+    Both engines sort and page on it (``search_after`` style), so paging by date is stable and deep.
+    """
+    days = (day - EPOCH).days + 1 if day else 0
+    return (days << SEQ_BITS) | (seq & ((1 << SEQ_BITS) - 1))
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days + 1
+
+
+class SearchIndex(Protocol):
+    name: str
+
+    def upsert(self, docs: Sequence[IndexedDoc]) -> None: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def count(self) -> int: ...
+
+    def health(self) -> dict[str, object]: ...
+
+    def ids(self) -> set[str]: ...
+
+    def rebuild(self, docs: Sequence[IndexedDoc] | None, batches: object) -> None: ...
+
+    def close(self) -> None: ...

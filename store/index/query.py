@@ -1,0 +1,139 @@
+"""The typed search request and result shared by both engines.
+
+A ``SearchQuery`` is built once from the HTTP request (services/search.py) and translated by each
+backend; the query text is parsed by ``query_parser.parse`` into the small tree defined here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+# ---- query tree -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Wildcard:
+    pattern: str  # user pattern with * and ?, already folded to lower-case ASCII
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    pass
+
+
+Node = Term | Phrase | Wildcard | And | Or | Not | MatchAll
+
+# ---- request ------------------------------------------------------------------------------------
+
+FILTER_FIELDS: tuple[str, ...] = ("kind", "country", "source", "doc_type", "language")
+FACET_FIELDS: tuple[str, ...] = ("country", "source", "doc_type", "language", "kind", "year")
+SortKey = Literal["relevance", "published", "added"]
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    field: str
+    values: tuple[str, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class DateRange:
+    field: Literal["published", "added"]
+    gte: dt.date | None = None
+    lte: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who is searching: case documents are visible only for the listed cases (need-to-know).
+
+    ``case_ids=None`` would mean every case; the default sees none. Applied by every backend to
+    every query, facet count and snippet.
+    """
+
+    case_ids: frozenset[str] | None = frozenset()
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    tree: Node = field(default_factory=MatchAll)
+    filters: tuple[FieldFilter, ...] = ()
+    ranges: tuple[DateRange, ...] = ()
+    sort: SortKey = "relevance"
+    descending: bool = True
+    facets: tuple[str, ...] = FACET_FIELDS
+    facet_size: int = 30
+    highlight: bool = True
+    limit: int = 20
+    cursor: Cursor | None = None
+    permission: Permission = field(default_factory=Permission)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: an offset for relevance, a sort key for date sorts."""
+
+    offset: int = 0
+    after_key: int | None = None
+
+
+# ---- result -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    id: str
+    kind: str
+    title: str
+    source: str
+    countries: list[str]
+    language: str | None
+    published: dt.date | None
+    added: dt.date | None
+    doc_type: str | None
+    score: float
+    snippets: list[str]
+    sort_key: int
+
+
+@dataclass
+class FacetBucket:
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetBucket]]
+    next_cursor: Cursor | None
