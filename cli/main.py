@@ -26,13 +26,20 @@ err = Console(stderr=True)
 
 
 def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
 
 
 def _drain(ctx: AppContext) -> None:
@@ -54,8 +61,10 @@ def _drain(ctx: AppContext) -> None:
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Corpus records or folders of them")],
-           user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli") -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Corpus records or folders of them")],
+    user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli",
+) -> None:
     """Store corpus records (JSON, CPIN HTML, State Department markdown) and index them."""
     _setup_logging()
     ctx = AppContext.open(get_settings())
@@ -69,8 +78,10 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Corpus records or f
             task = progress.add_task("Import", total=total)
             report = ingest_corpus(ctx.store, paths, user, progress=lambda _name: progress.advance(task))
         _drain(ctx)
-        console.print(f"créés/created {report.created} · mis à jour/updated {report.updated} · "
-                      f"inchangés/unchanged {report.unchanged} · échecs/failed {len(report.failed)}")
+        console.print(
+            f"créés/created {report.created} · mis à jour/updated {report.updated} · "
+            f"inchangés/unchanged {report.unchanged} · échecs/failed {len(report.failed)}"
+        )
         for path, why in report.failed:
             err.print(f"[yellow]échec / failed[/yellow] {path}: {why}")
     finally:
@@ -78,9 +89,14 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Corpus records or f
 
 
 @app.command()
-def search(query: Annotated[str, typer.Argument(help="Query (same syntax as the web page)")] = "",
-           filter_: Annotated[list[str] | None, typer.Option("--filter", "-f", help="field=value, e.g. country=SDN or kind=-coi")] = None,
-           sort: str = "relevance", size: int = 10) -> None:
+def search(
+    query: Annotated[str, typer.Argument(help="Query (same syntax as the web page)")] = "",
+    filter_: Annotated[
+        list[str] | None, typer.Option("--filter", "-f", help="field=value, e.g. country=SDN or kind=-coi")
+    ] = None,
+    sort: str = "relevance",
+    size: int = 10,
+) -> None:
     """Search and print a table of hits."""
     _setup_logging()
     ctx = AppContext.open(get_settings())
@@ -93,8 +109,9 @@ def search(query: Annotated[str, typer.Argument(help="Query (same syntax as the 
                 raise typer.Exit(2)
             filters.setdefault(name, []).append(value)
         try:
-            result = ctx.index.search(build_query(SearchParams(q=query, filters=filters, sort=sort, size=size),
-                                                  ctx.settings, highlight=False))
+            result = ctx.index.search(
+                build_query(SearchParams(q=query, filters=filters, sort=sort, size=size), ctx.settings, highlight=False)
+            )
         except SearchError as exc:
             code = getattr(exc, "code", str(exc))
             err.print(f"[red]Requête refusée / query refused:[/red] {code}")
@@ -103,8 +120,14 @@ def search(query: Annotated[str, typer.Argument(help="Query (same syntax as the 
         for col in ("id", "kind", "source", "countries", "published", "title"):
             table.add_column(col)
         for h in result.hits:
-            table.add_row(h.id, h.kind, source_name(h.source), ",".join(h.countries),
-                          h.published.isoformat() if h.published else "", h.title[:80])
+            table.add_row(
+                h.id,
+                h.kind,
+                source_name(h.source),
+                ",".join(h.countries),
+                h.published.isoformat() if h.published else "",
+                h.title[:80],
+            )
         console.print(table)
     finally:
         ctx.close()
@@ -135,8 +158,11 @@ def stats() -> None:
     ctx = AppContext.open(get_settings())
     try:
         console.print(f"Documents: {ctx.store.count()} · en attente d'indexation / queued: {ctx.store.pending_count()}")
-        for title, counts in (("kind", ctx.store.counts_by("kind")), ("source", ctx.store.counts_by("source")),
-                              ("country", ctx.store.counts_by_country())):
+        for title, counts in (
+            ("kind", ctx.store.counts_by("kind")),
+            ("source", ctx.store.counts_by("source")),
+            ("country", ctx.store.counts_by_country()),
+        ):
             table = Table(title=title)
             table.add_column(title)
             table.add_column("n", justify="right")
@@ -157,8 +183,10 @@ def check() -> None:
         _drain(ctx)
         stored, indexed = ctx.store.all_ids(), ctx.index.ids()
         missing, extra = stored - indexed, indexed - stored
-        console.print(f"stockés/stored {len(stored)} · indexés/indexed {len(indexed)} · "
-                      f"manquants/missing {len(missing)} · en trop/extra {len(extra)}")
+        console.print(
+            f"stockés/stored {len(stored)} · indexés/indexed {len(indexed)} · "
+            f"manquants/missing {len(missing)} · en trop/extra {len(extra)}"
+        )
         if missing or extra:
             if extra:
                 ctx.index.delete(sorted(extra))
@@ -170,7 +198,9 @@ def check() -> None:
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None) -> None:
+def serve(
+    host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
+) -> None:
     """Serve the web pages and the API (and run the index writer)."""
     import uvicorn
 

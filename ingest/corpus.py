@@ -36,11 +36,33 @@ class CorpusItem:
     doc: DocumentCreate
 
 
-_FR_MONTHS = {m: i for i, m in enumerate(["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                                             "septembre", "octobre", "novembre", "décembre"], start=1)}
-_EN_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                             "nov", "dec"], start=1)}
-_READ_RE = re.compile(r"Lue? en audience publique le\s+([\d ]{1,4}?)\s*(?:er)?\s+(%s)\s+(\d{4})" % "|".join(_FR_MONTHS), re.I)
+_FR_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        start=1,
+    )
+}
+_EN_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+_READ_RE = re.compile(
+    r"Lue? en audience publique le\s+([\d ]{1,4}?)\s*(?:er)?\s+(" + "|".join(_FR_MONTHS) + r")\s+(\d{4})", re.I
+)
 
 
 def _date(value: object) -> dt.date | None:
@@ -93,6 +115,7 @@ def _lang(value: object, default: str) -> str:
 
 # ---- JSON records ---------------------------------------------------------------------------------
 
+
 def _coe_cpt(r: dict) -> DocumentCreate:
     state = _none(r.get("state"))
     country = pycountry.countries.get(alpha_3=state) if state else None
@@ -101,84 +124,182 @@ def _coe_cpt(r: dict) -> DocumentCreate:
     name = country.name if country else (state or "")
     ref = _none(r.get("reference"))
     title = f"CPT – {name}: {title_part.strip()}" + (f" ({ref})" if ref else "")
-    return DocumentCreate(kind="coi", title=title, text=r["text"], language=_lang(r.get("language"), "en"),
-                          countries=[state] if state else [], source="coe-cpt", doc_type=kind,
-                          published=_date(r.get("date")), url=r.get("url"), external_id=r["_id"],
-                          extra={"reference": ref, "visit_type": _none(r.get("visit_type"))})
+    return DocumentCreate(
+        kind="coi",
+        title=title,
+        text=r["text"],
+        language=_lang(r.get("language"), "en"),
+        countries=[state] if state else [],
+        source="coe-cpt",
+        doc_type=kind,
+        published=_date(r.get("date")),
+        url=r.get("url"),
+        external_id=r["_id"],
+        extra={"reference": ref, "visit_type": _none(r.get("visit_type"))},
+    )
 
 
 def _un_upr(r: dict) -> DocumentCreate:
     cc = _none(r.get("country_code"))
-    return DocumentCreate(kind="coi", title=r["title"], text=r["text"], language="en", countries=[cc] if cc else [],
-                          source="un-upr", doc_type="UPR document", published=_date(r.get("date")),
-                          url=r.get("url"), external_id=r["_id"], extra={"symbol": r.get("symbol")})
+    return DocumentCreate(
+        kind="coi",
+        title=r["title"],
+        text=r["text"],
+        language="en",
+        countries=[cc] if cc else [],
+        source="un-upr",
+        doc_type="UPR document",
+        published=_date(r.get("date")),
+        url=r.get("url"),
+        external_id=r["_id"],
+        extra={"symbol": r.get("symbol")},
+    )
 
 
 def _decision(r: dict, source: str, language: str, **fields: object) -> DocumentCreate:
-    base: dict = {"kind": "decision", "title": r.get("title") or r["_id"], "text": r["text"],
-                  "language": _lang(r.get("language"), language), "source": source, "doc_type": "decision",
-                  "url": r.get("url"), "external_id": r["_id"]}
+    base: dict = {
+        "kind": "decision",
+        "title": r.get("title") or r["_id"],
+        "text": r["text"],
+        "language": _lang(r.get("language"), language),
+        "source": source,
+        "doc_type": "decision",
+        "url": r.get("url"),
+        "external_id": r["_id"],
+    }
     base.update({k: v for k, v in fields.items() if v is not None})
     return DocumentCreate(**base)
 
 
 def _cnda(r: dict) -> DocumentCreate:
-    return _decision(r, "cnda", "fr", court="Cour nationale du droit d'asile", published=_date(r.get("date")),
-                     decision_date=_cnda_decision_date(r["text"]), file_number=_none(r.get("decision_number")))
+    return _decision(
+        r,
+        "cnda",
+        "fr",
+        court="Cour nationale du droit d'asile",
+        published=_date(r.get("date")),
+        decision_date=_cnda_decision_date(r["text"]),
+        file_number=_none(r.get("decision_number")),
+    )
 
 
 def _edal(r: dict) -> DocumentCreate:
-    return _decision(r, "edal", "en", doc_type="decision summary", published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), headnote=_none(r.get("headnote")),
-                     outcome=_none(r.get("outcome")), extra={"deciding_state": _none(r.get("country"))})
+    return _decision(
+        r,
+        "edal",
+        "en",
+        doc_type="decision summary",
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        headnote=_none(r.get("headnote")),
+        outcome=_none(r.get("outcome")),
+        extra={"deciding_state": _none(r.get("country"))},
+    )
 
 
 def _lu(r: dict) -> DocumentCreate:
-    return _decision(r, "lu-ta", "fr", court=_none(r.get("court")), published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")),
-                     ecli=_none(r.get("ecli")))
+    return _decision(
+        r,
+        "lu-ta",
+        "fr",
+        court=_none(r.get("court")),
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        file_number=_none(r.get("case_number")),
+        ecli=_none(r.get("ecli")),
+    )
 
 
 def _fr_ja(r: dict) -> DocumentCreate:
-    return _decision(r, "fr-ja", "fr", court=_none(r.get("court")), published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")),
-                     ecli=_none(r.get("ecli")), outcome=_none(r.get("solution")),
-                     extra={"formation": _none(r.get("formation")), "decision_type": _none(r.get("decision_type"))})
+    return _decision(
+        r,
+        "fr-ja",
+        "fr",
+        court=_none(r.get("court")),
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        file_number=_none(r.get("case_number")),
+        ecli=_none(r.get("ecli")),
+        outcome=_none(r.get("solution")),
+        extra={"formation": _none(r.get("formation")), "decision_type": _none(r.get("decision_type"))},
+    )
 
 
 def _be(r: dict) -> DocumentCreate:
-    return _decision(r, "be-cc", "fr", court=_none(r.get("court")), published=_real_date(r.get("date")),
-                     file_number=_none(r.get("arret_nr")), ecli=_none(r.get("ecli")))
+    return _decision(
+        r,
+        "be-cc",
+        "fr",
+        court=_none(r.get("court")),
+        published=_real_date(r.get("date")),
+        file_number=_none(r.get("arret_nr")),
+        ecli=_none(r.get("ecli")),
+    )
 
 
 def _ch(r: dict) -> DocumentCreate:
     refs = re.findall(r"[A-Z]-\d+/\d{4}", str(r.get("reference", "")))
     abstract = _none(r.get("abstract"))
-    return _decision(r, "ch-taf", "fr", court="Tribunal administratif fédéral", published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), file_number=refs[0] if refs else None,
-                     headnote=html.unescape(abstract) if abstract else None)
+    return _decision(
+        r,
+        "ch-taf",
+        "fr",
+        court="Tribunal administratif fédéral",
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        file_number=refs[0] if refs else None,
+        headnote=html.unescape(abstract) if abstract else None,
+    )
 
 
 def _un_tb(r: dict) -> DocumentCreate:
-    return _decision(r, "un-tb", "en", court=_none(r.get("body")), published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), file_number=_none(r.get("symbol")),
-                     extra={"state_party": _none(r.get("country")), "decision_type": _none(r.get("decision_type"))})
+    return _decision(
+        r,
+        "un-tb",
+        "en",
+        court=_none(r.get("body")),
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        file_number=_none(r.get("symbol")),
+        extra={"state_party": _none(r.get("country")), "decision_type": _none(r.get("decision_type"))},
+    )
 
 
 def _us_bia(r: dict) -> DocumentCreate:
-    return _decision(r, "us-bia", "en", court="Board of Immigration Appeals", published=_real_date(r.get("date")),
-                     file_number=_none(r.get("decision_number")))
+    return _decision(
+        r,
+        "us-bia",
+        "en",
+        court="Board of Immigration Appeals",
+        published=_real_date(r.get("date")),
+        file_number=_none(r.get("decision_number")),
+    )
 
 
 def _us_ca(r: dict) -> DocumentCreate:
-    return _decision(r, "us-ca", "en", court=_none(r.get("court")), published=_date(r.get("date")),
-                     decision_date=_date(r.get("date")), file_number=_none(r.get("case_number")))
+    return _decision(
+        r,
+        "us-ca",
+        "en",
+        court=_none(r.get("court")),
+        published=_date(r.get("date")),
+        decision_date=_date(r.get("date")),
+        file_number=_none(r.get("case_number")),
+    )
 
 
 _JSON_MAPPERS: dict[str, Callable[[dict], DocumentCreate]] = {
-    "CoE/CPTReports": _coe_cpt, "UN/UPRDocuments": _un_upr, "FR/CNDA": _cnda, "EU/EDAL": _edal,
-    "LU/Courts": _lu, "FR/CouncilState": _fr_ja, "BE/CourConstitutionnelle": _be, "CH/Entscheidsuche": _ch,
-    "UN/TreatyBodyJuris": _un_tb, "US/BIA": _us_bia, "US/FederalCourts": _us_ca,
+    "CoE/CPTReports": _coe_cpt,
+    "UN/UPRDocuments": _un_upr,
+    "FR/CNDA": _cnda,
+    "EU/EDAL": _edal,
+    "LU/Courts": _lu,
+    "FR/CouncilState": _fr_ja,
+    "BE/CourConstitutionnelle": _be,
+    "CH/Entscheidsuche": _ch,
+    "UN/TreatyBodyJuris": _un_tb,
+    "US/BIA": _us_bia,
+    "US/FederalCourts": _us_ca,
 }
 
 
@@ -202,7 +323,9 @@ def map_json_record(data: bytes) -> DocumentCreate:
 
 # ---- UK Home Office CPIN (govspeak HTML body) -------------------------------------------------------
 
-_CPIN_NAME = re.compile(r"CPIN_(?P<country>[A-Za-z]+)_(?P<topic>.+?)(?:_v(?P<version>[\d.]+)_(?P<mon>[A-Z][a-z]{2})(?P<year>\d{4}))?(?:\.excerpt)?\.html$")
+_CPIN_NAME = re.compile(
+    r"CPIN_(?P<country>[A-Za-z]+)_(?P<topic>.+?)(?:_v(?P<version>[\d.]+)_(?P<mon>[A-Z][a-z]{2})(?P<year>\d{4}))?(?:\.excerpt)?\.html$"
+)
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "td", "th", "blockquote", "div")
 
 
@@ -236,10 +359,19 @@ def map_cpin(path: Path, data: bytes, url: str | None) -> DocumentCreate:
     title = f"Country policy and information note: {topic}, {country}"
     if m.group("version"):
         title += f" (version {m.group('version')})"
-    return DocumentCreate(kind="coi", title=title, text=text, language="en", countries=[code] if code else [],
-                          source="ukhomeoffice", doc_type="country policy and information note",
-                          published=published, url=url, external_id=path.name,
-                          extra={"published_precision": "month" if published else None})
+    return DocumentCreate(
+        kind="coi",
+        title=title,
+        text=text,
+        language="en",
+        countries=[code] if code else [],
+        source="ukhomeoffice",
+        doc_type="country policy and information note",
+        published=published,
+        url=url,
+        external_id=path.name,
+        extra={"published_precision": "month" if published else None},
+    )
 
 
 # ---- US State Department (markdown) -----------------------------------------------------------------
@@ -263,13 +395,23 @@ def map_usdos(path: Path, data: bytes) -> DocumentCreate:
     text = markdown_text(data)
     if not text:
         raise RecordError("the report has no text")
-    return DocumentCreate(kind="coi", title=f"{year} Country Reports on Human Rights Practices: {name}", text=text,
-                          language="en", countries=[code] if code else [], source="usdos",
-                          doc_type="human rights report", published=None, event_dates=[year],
-                          external_id=path.name, extra={"report_year": year})
+    return DocumentCreate(
+        kind="coi",
+        title=f"{year} Country Reports on Human Rights Practices: {name}",
+        text=text,
+        language="en",
+        countries=[code] if code else [],
+        source="usdos",
+        doc_type="human rights report",
+        published=None,
+        event_dates=[year],
+        external_id=path.name,
+        extra={"report_year": year},
+    )
 
 
 # ---- walking a corpus folder --------------------------------------------------------------------------
+
 
 def _manifest_urls(root: Path) -> dict[str, str]:
     manifest = root / "manifest.json"
@@ -288,8 +430,17 @@ def record_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (".json", ".html", ".md")
-                                and f.name not in ("manifest.json", "PROVENANCE.md", "README.md") and ".expected." not in f.name and f.parent.name != "html"))
+            files.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix in (".json", ".html", ".md")
+                    and f.name not in ("manifest.json", "PROVENANCE.md", "README.md")
+                    and ".expected." not in f.name
+                    and f.parent.name != "html"
+                )
+            )
         elif p.is_file():
             files.append(p)
     return files

@@ -25,8 +25,9 @@ def count_files(paths: list[Path]) -> int:
     return len(record_files(paths))
 
 
-def ingest_corpus(store: DocumentStore, paths: list[Path], received_by: str,
-                  progress: Callable[[str], None] | None = None) -> IngestReport:
+def ingest_corpus(
+    store: DocumentStore, paths: list[Path], received_by: str, progress: Callable[[str], None] | None = None
+) -> IngestReport:
     """Store every corpus record under ``paths``; a bad file is reported and the batch goes on."""
     report = IngestReport()
     for path, item in iter_corpus(paths):

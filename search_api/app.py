@@ -29,8 +29,10 @@ from store.models import Document
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None, writer: bool = True) -> FastAPI:
@@ -51,8 +53,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             if context is None:
                 ctx.close()
 
-    app = FastAPI(title="coidesk", version="0.1.0", lifespan=lifespan,
-                  description="Recherche COI et jurisprudence / COI and case-law search")
+    app = FastAPI(
+        title="coidesk",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Recherche COI et jurisprudence / COI and case-law search",
+    )
     app.state.default_locale = settings.default_locale
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     app.state.templates = env
@@ -74,27 +80,51 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     Ctx = Annotated[AppContext, Depends(ctx)]
 
-    def params_from(request: Request, q: str | None, sort: str, order: str, size: int, cursor: str | None,
-                    published_from: str | None, published_to: str | None, added_from: str | None,
-                    added_to: str | None) -> SearchParams:
+    def params_from(
+        request: Request,
+        q: str | None,
+        sort: str,
+        order: str,
+        size: int,
+        cursor: str | None,
+        published_from: str | None,
+        published_to: str | None,
+        added_from: str | None,
+        added_to: str | None,
+    ) -> SearchParams:
         filters = {f: request.query_params.getlist(f) for f in FILTER_FIELDS if request.query_params.getlist(f)}
-        return SearchParams(q=q, filters=filters, sort=sort, order=order, size=size, cursor=cursor,
-                            published_from=published_from, published_to=published_to,
-                            added_from=added_from, added_to=added_to)
+        return SearchParams(
+            q=q,
+            filters=filters,
+            sort=sort,
+            order=order,
+            size=size,
+            cursor=cursor,
+            published_from=published_from,
+            published_to=published_to,
+            added_from=added_from,
+            added_to=added_to,
+        )
 
     # ---- JSON API -------------------------------------------------------------------------------
     @app.get("/api/search", tags=["search"])
     def api_search(
-        request: Request, c: Ctx,
-        q: Annotated[str | None, Query(description="Query: AND by default, OR, NOT/-, \"phrase\", \"a b\"~5, *, ?")] = None,
-        kind: Annotated[list[str] | None, Query(description="coi | decision | case_document; prefix - to exclude")] = None,
+        request: Request,
+        c: Ctx,
+        q: Annotated[str | None, Query(description='Query: AND by default, OR, NOT/-, "phrase", "a b"~5, *, ?')] = None,
+        kind: Annotated[
+            list[str] | None, Query(description="coi | decision | case_document; prefix - to exclude")
+        ] = None,
         country: Annotated[list[str] | None, Query(description="ISO 3166 alpha-3; prefix - to exclude")] = None,
         source: Annotated[list[str] | None, Query()] = None,
         doc_type: Annotated[list[str] | None, Query()] = None,
         language: Annotated[list[str] | None, Query()] = None,
-        published_from: str | None = None, published_to: str | None = None,
-        added_from: str | None = None, added_to: str | None = None,
-        sort: str = "relevance", order: str = "desc",
+        published_from: str | None = None,
+        published_to: str | None = None,
+        added_from: str | None = None,
+        added_to: str | None = None,
+        sort: str = "relevance",
+        order: str = "desc",
         size: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: str | None = None,
         lang: str | None = None,
@@ -118,13 +148,17 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         ext = {"application/json": "json", "text/html": "html", "text/markdown": "md", "application/pdf": "pdf"}
         media = original_media_type(c, d)
         filename = f"{d.id}.{ext.get(media, 'bin')}"
-        return Response(content=data, media_type="application/octet-stream", headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-            "X-Original-Media-Type": media,
-            "Digest": f"sha-256={d.sha256}",
-        })
+        return Response(
+            content=data,
+            media_type="application/octet-stream",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "sandbox; default-src 'none'",
+                "X-Original-Media-Type": media,
+                "Digest": f"sha-256={d.sha256}",
+            },
+        )
 
     @app.get("/api/health", tags=["ops"])
     def api_health(c: Ctx) -> dict:
@@ -137,24 +171,42 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         qs["lang"] = other
         switch_url = request.url.path + "?" + urlencode(qs, doseq=True)
         page = env.get_template(name).render(
-            locale=locale, t=lambda k, **p: translate(k, locale, **p), switch_url=switch_url,
-            source_name=source_name, **ctx_vars)
+            locale=locale,
+            t=lambda k, **p: translate(k, locale, **p),
+            switch_url=switch_url,
+            source_name=source_name,
+            **ctx_vars,
+        )
         return HTMLResponse(page)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page_search(
-        request: Request, c: Ctx, q: str | None = None,
-        published_from: str | None = None, published_to: str | None = None,
-        added_from: str | None = None, added_to: str | None = None,
-        sort: str = "relevance", order: str = "desc", size: int = 20, cursor: str | None = None,
+        request: Request,
+        c: Ctx,
+        q: str | None = None,
+        published_from: str | None = None,
+        published_to: str | None = None,
+        added_from: str | None = None,
+        added_to: str | None = None,
+        sort: str = "relevance",
+        order: str = "desc",
+        size: int = 20,
+        cursor: str | None = None,
         lang: str | None = None,
     ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         result = c.index.search(build_query(params, c.settings))
-        return render("search.html", request, locale, params=params, result=result,
-                      links=PageLinks(request, locale), next_cursor=encode_cursor(result.next_cursor, params.sort),
-                      facet_label=facet_label)
+        return render(
+            "search.html",
+            request,
+            locale,
+            params=params,
+            result=result,
+            links=PageLinks(request, locale),
+            next_cursor=encode_cursor(result.next_cursor, params.sort),
+            facet_label=facet_label,
+        )
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_document(request: Request, doc_id: str, c: Ctx, lang: str | None = None) -> HTMLResponse:
@@ -186,12 +238,24 @@ def original_media_type(c: AppContext, d: Document) -> str:
 def result_json(result: SearchResult, sort: str) -> dict:
     return {
         "total": result.total,
-        "hits": [{
-            "id": h.id, "kind": h.kind, "title": h.title, "source": h.source, "countries": h.countries,
-            "published": h.published.isoformat() if h.published else None, "language": h.language,
-            "doc_type": h.doc_type, "snippets": h.snippets, "score": round(h.score, 4),
-        } for h in result.hits],
-        "facets": {name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in result.facets.items()},
+        "hits": [
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "title": h.title,
+                "source": h.source,
+                "countries": h.countries,
+                "published": h.published.isoformat() if h.published else None,
+                "language": h.language,
+                "doc_type": h.doc_type,
+                "snippets": h.snippets,
+                "score": round(h.score, 4),
+            }
+            for h in result.hits
+        ],
+        "facets": {
+            name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in result.facets.items()
+        },
         "next_cursor": encode_cursor(result.next_cursor, sort),
     }
 
@@ -200,14 +264,28 @@ def document_json(d: Document, locale: str) -> dict:
     added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
     precision = (d.extra or {}).get("published_precision") or "day"
     return {
-        "id": d.id, "kind": d.kind, "title": d.title, "text": d.text, "language": d.language,
-        "countries": d.countries, "source": d.source, "source_name": source_name(d.source),
+        "id": d.id,
+        "kind": d.kind,
+        "title": d.title,
+        "text": d.text,
+        "language": d.language,
+        "countries": d.countries,
+        "source": d.source,
+        "source_name": source_name(d.source),
         "source_type": SOURCES[d.source].type if d.source in SOURCES else None,
-        "doc_type": d.doc_type, "published": d.published.isoformat() if d.published else None,
-        "added": d.added.isoformat(), "event_dates": d.event_dates, "url": d.url, "sha256": d.sha256,
-        "version": d.version, "court": d.court,
+        "doc_type": d.doc_type,
+        "published": d.published.isoformat() if d.published else None,
+        "added": d.added.isoformat(),
+        "event_dates": d.event_dates,
+        "url": d.url,
+        "sha256": d.sha256,
+        "version": d.version,
+        "court": d.court,
         "decision_date": d.decision_date.isoformat() if d.decision_date else None,
-        "file_number": d.file_number, "ecli": d.ecli, "outcome": d.outcome, "headnote": d.headnote,
+        "file_number": d.file_number,
+        "ecli": d.ecli,
+        "outcome": d.outcome,
+        "headnote": d.headnote,
         "keywords": d.keywords,
         "citation": citation(d.source, d.title, d.published, d.url, added, locale, precision),
     }

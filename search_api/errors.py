@@ -36,8 +36,12 @@ def error_response(request: Request, status: int, code: str, params: dict | None
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status_code=status)
     templates = request.app.state.templates
-    return HTMLResponse(templates.get_template("error.html").render(
-        status=status, message=message, locale=locale, t=lambda k, **p: translate(k, locale, **p)), status_code=status)
+    return HTMLResponse(
+        templates.get_template("error.html").render(
+            status=status, message=message, locale=locale, t=lambda k, **p: translate(k, locale, **p)
+        ),
+        status_code=status,
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -7,10 +7,34 @@ import datetime as dt
 from config.sources import source_name
 
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
 }
 
 
@@ -22,8 +46,15 @@ def long_date(d: dt.date, locale: str = "en", precision: str = "day") -> str:
     return f"{day} {months[d.month - 1]} {d.year}"
 
 
-def citation(source: str, title: str, published: dt.date | None, url: str | None, accessed: dt.date,
-             locale: str = "en", precision: str | None = None) -> str:
+def citation(
+    source: str,
+    title: str,
+    published: dt.date | None,
+    url: str | None,
+    accessed: dt.date,
+    locale: str = "en",
+    precision: str | None = None,
+) -> str:
     parts = [source_name(source), title.strip()]
     if published:
         parts.append(long_date(published, locale, precision or "day"))

@@ -67,10 +67,12 @@ def decode_cursor(token: str | None, sort: str) -> Cursor | None:
         raise BadQuery("bad_cursor") from exc
 
 
-def build_query(params: SearchParams, settings: Settings, permission: Permission | None = None,
-                highlight: bool = True) -> SearchQuery:
-    limits = Limits(max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses,
-                    max_wildcards=settings.max_wildcards)
+def build_query(
+    params: SearchParams, settings: Settings, permission: Permission | None = None, highlight: bool = True
+) -> SearchQuery:
+    limits = Limits(
+        max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses, max_wildcards=settings.max_wildcards
+    )
     tree = parse(params.q, limits)
     filters: list[FieldFilter] = []
     for name, values in params.filters.items():
@@ -100,8 +102,13 @@ def build_query(params: SearchParams, settings: Settings, permission: Permission
     if not 1 <= params.size <= 100:
         raise BadQuery("bad_size", max=100)
     return SearchQuery(
-        tree=tree, filters=tuple(filters), ranges=tuple(ranges), sort=params.sort,  # type: ignore[arg-type]
-        descending=params.order == "desc", limit=params.size, highlight=highlight,
+        tree=tree,
+        filters=tuple(filters),
+        ranges=tuple(ranges),
+        sort=params.sort,  # type: ignore[arg-type]
+        descending=params.order == "desc",
+        limit=params.size,
+        highlight=highlight,
         cursor=decode_cursor(params.cursor, params.sort),
         permission=permission or Permission(),
     )

@@ -32,9 +32,28 @@ class StoreOutcome:
     changed: bool
 
 
-_FIELDS = ("kind", "title", "text", "language", "countries", "source", "doc_type", "published", "event_dates",
-           "url", "external_id", "case_id", "court", "decision_date", "file_number", "ecli", "outcome",
-           "headnote", "keywords", "extra")
+_FIELDS = (
+    "kind",
+    "title",
+    "text",
+    "language",
+    "countries",
+    "source",
+    "doc_type",
+    "published",
+    "event_dates",
+    "url",
+    "external_id",
+    "case_id",
+    "court",
+    "decision_date",
+    "file_number",
+    "ecli",
+    "outcome",
+    "headnote",
+    "keywords",
+    "extra",
+)
 
 
 class DocumentStore:
@@ -56,8 +75,11 @@ class DocumentStore:
             if s.get(Original, digest) is None:
                 s.add(Original(sha256=digest, size=len(original), media_type=media_type, filename=origin[-255:]))
                 s.flush()
-            seen = s.scalars(select(Receipt.id).where(Receipt.sha256 == digest, Receipt.origin == origin,
-                                                      Receipt.received_by == received_by)).first()
+            seen = s.scalars(
+                select(Receipt.id).where(
+                    Receipt.sha256 == digest, Receipt.origin == origin, Receipt.received_by == received_by
+                )
+            ).first()
             if seen is None:
                 s.add(Receipt(sha256=digest, document_id=doc_id, received_by=received_by, origin=origin))
             existing = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
@@ -127,7 +149,9 @@ class DocumentStore:
         last = 0
         while True:
             with self.db.session() as s:
-                rows = list(s.scalars(select(Document).where(Document.seq > last).order_by(Document.seq).limit(batch_size)))
+                rows = list(
+                    s.scalars(select(Document).where(Document.seq > last).order_by(Document.seq).limit(batch_size))
+                )
             if not rows:
                 return
             last = rows[-1].seq
@@ -166,7 +190,17 @@ class DocumentStore:
 def to_indexed(d: Document) -> IndexedDoc:
     added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
     return IndexedDoc(
-        id=d.id, seq=d.seq, kind=d.kind, title=d.title, text=d.text, language=d.language,
-        countries=list(d.countries or []), source=d.source, doc_type=d.doc_type, published=d.published,
-        added=added, case_id=d.case_id, url=d.url,
+        id=d.id,
+        seq=d.seq,
+        kind=d.kind,
+        title=d.title,
+        text=d.text,
+        language=d.language,
+        countries=list(d.countries or []),
+        source=d.source,
+        doc_type=d.doc_type,
+        published=d.published,
+        added=added,
+        case_id=d.case_id,
+        url=d.url,
     )

@@ -13,13 +13,19 @@ def open_index(settings: Settings) -> SearchIndex:
 
         if settings.es_url is None:
             raise IndexUnavailable("COIDESK_ES_URL is required with the elasticsearch backend")
-        return ElasticsearchIndex.from_url(str(settings.es_url), prefix=settings.es_index_prefix,
-                                           timeout=settings.es_timeout_s,
-                                           max_relevance_depth=settings.max_relevance_depth)
+        return ElasticsearchIndex.from_url(
+            str(settings.es_url),
+            prefix=settings.es_index_prefix,
+            timeout=settings.es_timeout_s,
+            max_relevance_depth=settings.max_relevance_depth,
+        )
     from store.index.tantivy_index import TantivyIndex
 
-    return TantivyIndex(settings.index_dir, writer_heap_bytes=settings.writer_heap_bytes,
-                        max_relevance_depth=settings.max_relevance_depth)
+    return TantivyIndex(
+        settings.index_dir,
+        writer_heap_bytes=settings.writer_heap_bytes,
+        max_relevance_depth=settings.max_relevance_depth,
+    )
 
 
 __all__ = ["BadQuery", "IndexBusy", "IndexUnavailable", "IndexedDoc", "SearchError", "SearchIndex", "open_index"]

@@ -32,14 +32,13 @@ CHAINS: tuple[Chain, ...] = ("fr", "en", "exact")
 
 # Letters/digits joined by in-word apostrophes or dots (between letters) and by dots or commas
 # (between digits): "l'asile", "U.S", "3.5" stay one token, like Unicode word segmentation (UAX #29).
-TOKEN_RE = re.compile(
-    r"\w+(?:(?:(?<=[^\W\d_])[.'’](?=[^\W\d_])|(?<=\d)[.,](?=\d))\w+)*"
-)
-_ELISION_RE = re.compile(r"^(?:%s)['’](?=\w)" % "|".join(sorted(FRENCH_ELISIONS, key=len, reverse=True)))
+TOKEN_RE = re.compile(r"\w+(?:(?:(?<=[^\W\d_])[.'’](?=[^\W\d_])|(?<=\d)[.,](?=\d))\w+)*")
+_ELISION_RE = re.compile("^(?:" + "|".join(sorted(FRENCH_ELISIONS, key=len, reverse=True)) + r")['’](?=\w)")
 _FR_STOP = frozenset(FRENCH_STOP_WORDS)
 _EN_STOP = frozenset(ENGLISH_STOP_WORDS)
-_SPECIAL_FOLDS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i",
-                                "’": "'", "ð": "d", "þ": "th"})
+_SPECIAL_FOLDS = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "’": "'", "ð": "d", "þ": "th"}
+)
 _EN_STEMMER = Stemmer.Stemmer("english")
 
 
@@ -77,7 +76,7 @@ def french_light_stem(word: str) -> str:
     n = len(s)
 
     def ends(suffix: str) -> bool:
-        return n >= len(suffix) and "".join(s[n - len(suffix):n]) == suffix
+        return n >= len(suffix) and "".join(s[n - len(suffix) : n]) == suffix
 
     if n > 5 and s[n - 1] == "x":
         if s[n - 3] == "a" and s[n - 2] == "u" and s[n - 4] != "e":

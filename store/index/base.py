@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,6 +70,8 @@ class SearchIndex(Protocol):
 
     def ids(self) -> set[str]: ...
 
-    def rebuild(self, docs: Sequence[IndexedDoc] | None, batches: object) -> None: ...
+    def rebuild(
+        self, docs: Sequence[IndexedDoc] | None = None, batches: Iterable[Sequence[IndexedDoc]] | None = None
+    ) -> None: ...
 
     def close(self) -> None: ...

@@ -22,7 +22,9 @@ from store.index.query import And, MatchAll, Node, Not, Or, Phrase, Term, Wildca
 _OR = {"OR", "OU", "||"}
 _AND = {"AND", "ET", "&&"}
 _NOT = {"NOT", "SAUF"}
-_LEX_RE = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<q>"(?P<phrase>[^"]*)(?P<qend>"?)(?:~(?P<slop>\d+))?)|(?P<word>[^\s()"]+))')
+_LEX_RE = re.compile(
+    r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<q>"(?P<phrase>[^"]*)(?P<qend>"?)(?:~(?P<slop>\d+))?)|(?P<word>[^\s()"]+))'
+)
 MAX_DEPTH = 8
 MAX_SLOP = 50
 MIN_WILDCARD_PREFIX = 2

@@ -87,11 +87,17 @@ def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
     doc.add_pre_tokenized_text("content_exact", _pretokenized(content, "exact"))
     doc.add_pre_tokenized_text("title_exact", _pretokenized(title, "exact"))
     meta = {
-        "id": d.id, "kind": d.kind, "title": title, "source": d.source, "countries": d.countries,
-        "language": d.language, "doc_type": d.doc_type,
+        "id": d.id,
+        "kind": d.kind,
+        "title": title,
+        "source": d.source,
+        "countries": d.countries,
+        "language": d.language,
+        "doc_type": d.doc_type,
         "published": d.published.isoformat() if d.published else None,
         "added": d.added.isoformat() if d.added else None,
-        "published_key": d.published_key(), "added_key": d.added_key(),
+        "published_key": d.published_key(),
+        "added_key": d.added_key(),
     }
     doc.add_bytes("meta", json.dumps(meta).encode())
     doc.add_bytes("text", text.encode())
@@ -200,7 +206,9 @@ class TantivyIndex:
         with self._lock:
             self._write(self._index_now(), (), ids)
 
-    def rebuild(self, docs: Sequence[IndexedDoc] | None = None, batches: Iterable[Sequence[IndexedDoc]] | None = None) -> None:
+    def rebuild(
+        self, docs: Sequence[IndexedDoc] | None = None, batches: Iterable[Sequence[IndexedDoc]] | None = None
+    ) -> None:
         """Build a new version from scratch, then switch to it; searches keep working meanwhile."""
         with self._lock:
             path = self._new_version()
@@ -270,18 +278,23 @@ class TantivyIndex:
             key_field = f"{query.sort}_key"
             if cursor.after_key is not None:
                 lo, hi = (None, cursor.after_key - 1) if query.descending else (cursor.after_key + 1, None)
-                page_query = tantivy.Query.boolean_query([
-                    (tantivy.Occur.Must, base),
-                    (tantivy.Occur.Must, tantivy.Query.range_query(schema, key_field, tantivy.FieldType.Integer, lo, hi)),
-                ])
+                page_query = tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, base),
+                        (
+                            tantivy.Occur.Must,
+                            tantivy.Query.range_query(schema, key_field, tantivy.FieldType.Integer, lo, hi),
+                        ),
+                    ]
+                )
         try:
             if key_field:
                 order = tantivy.Order.Desc if query.descending else tantivy.Order.Asc
                 result = searcher.search(page_query, limit=query.limit, offset=0, order_by_field=key_field, order=order)
-                total = searcher.search(base, limit=0).count if cursor.after_key is not None else result.count
+                total = _count(searcher.search(base, limit=0)) if cursor.after_key is not None else _count(result)
             else:
                 result = searcher.search(page_query, limit=query.limit, offset=offset)
-                total = result.count
+                total = _count(result)
             facets = self._facets(searcher, base, query) if query.facets else {}
         except ValueError as exc:
             log.warning("embedded search failed: %s", exc)
@@ -296,21 +309,28 @@ class TantivyIndex:
             if matcher is not None:
                 snips = snippets(stored["text"][0].decode(), meta["language"], matcher)
             sort_key = meta["published_key"] if query.sort != "added" else meta["added_key"]
-            hits.append(Hit(
-                id=meta["id"], kind=meta["kind"], title=meta["title"], source=meta["source"],
-                countries=meta["countries"], language=meta["language"], doc_type=meta["doc_type"],
-                published=dt.date.fromisoformat(meta["published"]) if meta["published"] else None,
-                added=dt.date.fromisoformat(meta["added"]) if meta["added"] else None,
-                score=float(score) if query.sort == "relevance" else 0.0, snippets=snips, sort_key=sort_key,
-            ))
+            hits.append(
+                Hit(
+                    id=meta["id"],
+                    kind=meta["kind"],
+                    title=meta["title"],
+                    source=meta["source"],
+                    countries=meta["countries"],
+                    language=meta["language"],
+                    doc_type=meta["doc_type"],
+                    published=dt.date.fromisoformat(meta["published"]) if meta["published"] else None,
+                    added=dt.date.fromisoformat(meta["added"]) if meta["added"] else None,
+                    score=float(score) if query.sort == "relevance" else 0.0,
+                    snippets=snips,
+                    sort_key=sort_key,
+                )
+            )
         next_cursor = None
         if len(hits) == query.limit:
             if key_field:
                 next_cursor = Cursor(after_key=hits[-1].sort_key)
             elif offset + query.limit < min(total, self.max_relevance_depth):
                 next_cursor = Cursor(offset=offset + query.limit)
-        if key_field and len(hits) == query.limit and total <= 0:
-            next_cursor = None
         return SearchResult(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, query: SearchQuery) -> dict[str, list[FacetBucket]]:
@@ -326,8 +346,11 @@ class TantivyIndex:
         out: dict[str, list[FacetBucket]] = {}
         for name in spec:
             buckets = raw.get(name, {}).get("buckets", [])
-            items = [FacetBucket(value=str(int(b["key"])) if name == "year" else str(b["key"]), count=int(b["doc_count"]))
-                     for b in buckets if b["key"] != ""]
+            items = [
+                FacetBucket(value=str(int(b["key"])) if name == "year" else str(b["key"]), count=int(b["doc_count"]))
+                for b in buckets
+                if b["key"] != ""
+            ]
             if name == "year":
                 items.sort(key=lambda b: b.value, reverse=True)
             out[name] = items
@@ -335,3 +358,7 @@ class TantivyIndex:
 
     def close(self) -> None:
         self._index = None
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    return int(result.count)  # type: ignore[attr-defined]

@@ -33,8 +33,13 @@ TEXT_FIELDS: dict[str, tuple[Chain, float]] = {
     "content_exact": ("exact", 0.4),
     "title_exact": ("exact", 2.0),
 }
-KEYWORD_FIELD = {"kind": "kind", "country": "country", "source": "source", "doc_type": "doc_type",
-                 "language": "language"}
+KEYWORD_FIELD = {
+    "kind": "kind",
+    "country": "country",
+    "source": "source",
+    "doc_type": "doc_type",
+    "language": "language",
+}
 
 Occur = tantivy.Occur
 
@@ -46,7 +51,7 @@ def _field_query(schema: tantivy.Schema, field: str, chain: Chain, text: str, sl
     if len(tokens) == 1:
         return tantivy.Query.term_query(schema, field, tokens[0].term)
     base = tokens[0].position
-    words = [(t.position - base, t.term) for t in tokens]
+    words: list[str | tuple[int, str]] = [(t.position - base, t.term) for t in tokens]
     return tantivy.Query.phrase_query(schema, field, words, slop)
 
 
@@ -76,10 +81,12 @@ def to_query(schema: tantivy.Schema, node: Node) -> tantivy.Query | None:
         return _text_query(schema, node.text, node.slop, is_term=False)
     if isinstance(node, Wildcard):
         regex = wildcard_regex(node.pattern)
-        return tantivy.Query.boolean_query([
-            (Occur.Should, tantivy.Query.regex_query(schema, "content_exact", regex)),
-            (Occur.Should, tantivy.Query.boost_query(tantivy.Query.regex_query(schema, "title_exact", regex), 2.0)),
-        ])
+        return tantivy.Query.boolean_query(
+            [
+                (Occur.Should, tantivy.Query.regex_query(schema, "content_exact", regex)),
+                (Occur.Should, tantivy.Query.boost_query(tantivy.Query.regex_query(schema, "title_exact", regex), 2.0)),
+            ]
+        )
     if isinstance(node, Not):
         inner = to_query(schema, node.child)
         if inner is None:
