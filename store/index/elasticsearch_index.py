@@ -74,9 +74,17 @@ def _phrase(field: str, text: str, slop: int, boost: float) -> dq.Query:
 
 
 def _text_query(text: str, slop: int, is_term: bool) -> dq.Query | None:
+    # Same neutrality rules as the embedded engine (see tantivy_translate._text_query).
     if is_term and all(not analyze(text, c) for c in ("fr", "en")):
         return None
-    shoulds: list[dq.Query] = [_phrase(f, text, slop, b) for f, b in {**STEMMED_FIELDS, **EXACT_FIELDS}.items()]
+    shoulds: list[dq.Query] = []
+    for field, boost in STEMMED_FIELDS.items():
+        chain = field.removeprefix("content_")
+        if analyze(text, chain):  # type: ignore[arg-type]
+            shoulds.append(_phrase(field, text, slop, boost))
+        else:
+            shoulds.append(dq.ConstantScore(filter=dq.Term(language=chain), boost=0.0))
+    shoulds += [_phrase(f, text, slop, b) for f, b in EXACT_FIELDS.items()]
     return dq.Bool(should=shoulds, minimum_should_match=1)
 
 

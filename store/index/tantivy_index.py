@@ -291,7 +291,7 @@ class TantivyIndex:
             if key_field:
                 order = tantivy.Order.Desc if query.descending else tantivy.Order.Asc
                 result = searcher.search(page_query, limit=query.limit, offset=0, order_by_field=key_field, order=order)
-                total = _count(searcher.search(base, limit=0)) if cursor.after_key is not None else _count(result)
+                total = _count(searcher.search(base, limit=1)) if cursor.after_key is not None else _count(result)
             else:
                 result = searcher.search(page_query, limit=query.limit, offset=offset)
                 total = _count(result)

@@ -56,14 +56,19 @@ def _field_query(schema: tantivy.Schema, field: str, chain: Chain, text: str, sl
 
 
 def _text_query(schema: tantivy.Schema, text: str, slop: int, is_term: bool) -> tantivy.Query | None:
-    # A word that every stemmed chain drops (a stop word) is neutral, as in Elasticsearch.
+    # A word that every stemmed chain drops (a stop word) is neutral, as in Elasticsearch. A word
+    # that only one language drops ("les", "the") is neutral for documents in that language only.
     if is_term and all(not analyze(text, c) for c in ("fr", "en")):
         return None
     clauses = []
     for field, (chain, boost) in TEXT_FIELDS.items():
         q = _field_query(schema, field, chain, text, slop)
+        if q is None and chain != "exact":
+            q = tantivy.Query.const_score_query(tantivy.Query.term_query(schema, "language", chain), 0.0)
+        elif q is not None and boost != 1.0:
+            q = tantivy.Query.boost_query(q, boost)
         if q is not None:
-            clauses.append((Occur.Should, tantivy.Query.boost_query(q, boost) if boost != 1.0 else q))
+            clauses.append((Occur.Should, q))
     if not clauses:
         return None
     return tantivy.Query.boolean_query(clauses)
