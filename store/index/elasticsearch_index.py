@@ -235,7 +235,8 @@ class ElasticsearchIndex:
         max_relevance_depth: int = 10_000,
         **client_options: Any,
     ) -> ElasticsearchIndex:
-        client = Elasticsearch(url, request_timeout=timeout, retry_on_timeout=True, max_retries=2, **client_options)
+        options: dict[str, Any] = {"retry_on_timeout": True, "max_retries": 2, **client_options}
+        client = Elasticsearch(url, request_timeout=timeout, **options)
         return cls(client, prefix, max_relevance_depth)
 
     # ---- setup ----------------------------------------------------------------------------------
