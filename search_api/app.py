@@ -35,6 +35,13 @@ CSP = (
 )
 
 
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+Ctx = Annotated[AppContext, Depends(get_ctx)]
+
+
 def create_app(settings: Settings | None = None, context: AppContext | None = None, writer: bool = True) -> FastAPI:
     settings = settings or get_settings()
 
@@ -74,11 +81,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         if not request.url.path.startswith("/docs"):
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
-
-    def ctx(request: Request) -> AppContext:
-        return request.app.state.ctx  # type: ignore[no-any-return]
-
-    Ctx = Annotated[AppContext, Depends(ctx)]
 
     def params_from(
         request: Request,

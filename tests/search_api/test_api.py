@@ -1,0 +1,154 @@
+"""The HTTP API and pages through FastAPI's test client, on the real store and embedded index."""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search_api.app import create_app
+from services.context import AppContext
+
+
+@pytest.fixture(scope="module")
+def client(demo_ctx: AppContext) -> Iterator[TestClient]:
+    app = create_app(demo_ctx.settings, context=demo_ctx, writer=False)
+    with TestClient(app) as c:
+        yield c
+
+
+def test_search_shape(client: TestClient) -> None:
+    r = client.get("/api/search", params={"q": "Darfour"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"total", "hits", "facets", "next_cursor"}
+    hit = body["hits"][0]
+    assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}
+    assert any("<mark>Darfour</mark>" in s for s in hit["snippets"])
+    assert body["facets"]["source"] == [{"value": "cnda", "count": body["total"]}]
+
+
+def test_filters_negation_sort_and_cursor(client: TestClient) -> None:
+    all_ = client.get("/api/search").json()["total"]
+    no_coi = client.get("/api/search", params={"kind": "-coi"}).json()
+    assert no_coi["total"] < all_ and all(h["kind"] != "coi" for h in no_coi["hits"])
+    page1 = client.get("/api/search", params={"sort": "added", "size": 10}).json()
+    page2 = client.get("/api/search", params={"sort": "added", "size": 10, "cursor": page1["next_cursor"]}).json()
+    assert not {h["id"] for h in page1["hits"]} & {h["id"] for h in page2["hits"]}
+    eri = client.get("/api/search", params={"country": "ERI"}).json()
+    assert eri["total"] >= 2 and all("ERI" in h["countries"] for h in eri["hits"])
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"q": '"Darfour'}, "unclosed_quote"),
+        ({"q": "(a OR"}, "dangling_operator"),
+        ({"q": "*x"}, "wildcard_prefix"),
+        ({"published_from": "2024-13-40"}, "bad_date"),
+        ({"published_from": "2025-01-01", "published_to": "2024-01-01"}, "bad_range"),
+        ({"sort": "title"}, "bad_sort"),
+        ({"cursor": "not-a-cursor"}, "bad_cursor"),
+        ({"q": "x" * 2000}, "query_too_long"),
+    ],
+)
+def test_malformed_requests_get_400_with_one_error_shape(client: TestClient, params: dict, code: str) -> None:
+    r = client.get("/api/search", params=params)
+    assert r.status_code == 400
+    err = r.json()["error"]
+    assert err["code"] == code and err["status"] == 400 and err["message"]
+    assert "tantivy" not in r.text.lower() and "Traceback" not in r.text
+
+
+def test_error_messages_are_french_first_english_available(client: TestClient) -> None:
+    fr = client.get("/api/search", params={"q": '"abc'}).json()["error"]["message"]
+    en = client.get("/api/search", params={"q": '"abc', "lang": "en"}).json()["error"]["message"]
+    assert "Guillemet" in fr and "Unclosed quote" in en
+
+
+def test_error_shape_for_404_and_validation(client: TestClient) -> None:
+    r = client.get("/api/documents/ffffffffffffffffffff")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = client.get("/api/documents/../../etc/passwd")
+    assert r.status_code == 404
+    r = client.get("/api/search", params={"size": 1000})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation"
+
+
+def test_fuzzed_queries_never_fail_with_5xx(client: TestClient) -> None:
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits + ' "()*?~-+:!&|^[]{}\\/\'éà' + "\u0000\u202e"
+    for _ in range(300):
+        q = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        r = client.get("/api/search", params={"q": q})
+        assert r.status_code in (200, 400), (q, r.status_code, r.text[:200])
+        if r.status_code == 400:
+            assert r.json()["error"]["code"]
+
+
+def _doc_id(client: TestClient, q: str) -> str:
+    return client.get("/api/search", params={"q": q}).json()["hits"][0]["id"]
+
+
+def test_document_has_metadata_text_and_citation(client: TestClient) -> None:
+    doc_id = _doc_id(client, "Massalit")
+    d = client.get(f"/api/documents/{doc_id}").json()
+    assert d["source_name"] == "Cour nationale du droit d'asile" and d["decision_date"] == "2025-10-13"
+    assert "Massalit" in d["text"]
+    assert d["citation"].startswith("Cour nationale du droit d'asile, La CNDA reconnait")
+    assert "3 décembre 2025" in d["citation"] and "[consulté le" in d["citation"] and d["url"] in d["citation"]
+    en = client.get(f"/api/documents/{doc_id}", params={"lang": "en"}).json()["citation"]
+    assert "3 December 2025" in en and "[accessed" in en
+
+
+def test_original_is_served_as_an_attachment(client: TestClient, demo_ctx: AppContext) -> None:
+    doc_id = _doc_id(client, "Massalit")
+    r = client.get(f"/api/documents/{doc_id}/original")
+    assert r.status_code == 200
+    assert r.headers["content-disposition"].startswith("attachment;")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["content-type"] == "application/octet-stream"
+    import hashlib
+
+    assert hashlib.sha256(r.content).hexdigest() == client.get(f"/api/documents/{doc_id}").json()["sha256"]
+
+
+def test_case_documents_are_not_served(client: TestClient, demo_ctx: AppContext) -> None:
+    from store.documents import make_document_id
+
+    case_id = make_document_id("upload", "case-1")
+    assert demo_ctx.store.get(case_id).kind == "case_document"
+    assert client.get(f"/api/documents/{case_id}").status_code == 404
+    assert client.get(f"/api/documents/{case_id}/original").status_code == 404
+    assert client.get(f"/documents/{case_id}", headers={"accept": "text/html"}).status_code == 404
+
+
+def test_pages_render_french_and_english(client: TestClient) -> None:
+    r = client.get("/", params={"q": "Darfour"})
+    assert r.status_code == 200 and "résultat(s)" in r.text and "<mark>Darfour</mark>" in r.text
+    assert "Content-Security-Policy" in r.headers
+    en = client.get("/", params={"q": "Darfour", "lang": "en"})
+    assert "result(s)" in en.text and 'lang="en"' in en.text
+    bad = client.get("/", params={"q": '"abc'}, headers={"accept": "text/html"})
+    assert bad.status_code == 400 and "Guillemet non fermé" in bad.text
+
+
+def test_hostile_document_renders_inert(client: TestClient) -> None:
+    page = client.get("/", params={"q": "Zorblaxie"}).text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    doc_id = _doc_id(client, "Zorblaxie")
+    doc = client.get(f"/documents/{doc_id}").text
+    assert "<script>alert" not in doc and "<img src=x" not in doc
+
+
+def test_openapi_is_published(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/api/search" in spec["paths"] and "/api/documents/{doc_id}/original" in spec["paths"]
+
+
+def test_health(client: TestClient) -> None:
+    h = client.get("/api/health").json()
+    assert h["index"]["ok"] is True and h["store"]["documents"] == h["index"]["documents"]
