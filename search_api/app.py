@@ -129,10 +129,13 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         order: str = "desc",
         size: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: str | None = None,
+        facets: Annotated[str | None, Query(description="Comma-separated facets to count; 'none' for none")] = None,
+        highlight: bool = True,
         lang: str | None = None,
     ) -> dict:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
-        result = c.index.search(build_query(params, c.settings))
+        params.facets = facets
+        result = c.index.search(build_query(params, c.settings, highlight=highlight))
         return result_json(result, params.sort)
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])

@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Pagination limitée à {max} résultats par pertinence : triez par date pour aller plus loin.",
         "en": "Paging by relevance stops at {max} results: sort by date to go further.",
     },
+    "unknown_facet": {"fr": "Facette inconnue : {field}.", "en": "Unknown facet: {field}."},
     "unknown_filter": {"fr": "Filtre inconnu : {field}.", "en": "Unknown filter: {field}."},
     "engine_rejected": {
         "fr": "Le moteur n'a pas pu exécuter cette requête ; simplifiez-la.",

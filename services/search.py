@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 
 from config.settings import Settings
 from store.index.errors import BadQuery
-from store.index.query import FILTER_FIELDS, Cursor, DateRange, FieldFilter, Permission, SearchQuery, SortKey
+from store.index.query import (
+    FACET_FIELDS,
+    FILTER_FIELDS,
+    Cursor,
+    DateRange,
+    FieldFilter,
+    Permission,
+    SearchQuery,
+    SortKey,
+)
 from store.index.query_parser import Limits, parse
 
 SORTS: tuple[SortKey, ...] = ("relevance", "published", "added")
@@ -28,6 +37,7 @@ class SearchParams:
     order: str = "desc"
     size: int = 20
     cursor: str | None = None
+    facets: str | None = None  # comma-separated; None = all, "none" = no facet counts
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -101,7 +111,15 @@ def build_query(
         raise BadQuery("bad_order")
     if not 1 <= params.size <= 100:
         raise BadQuery("bad_size", max=100)
+    facets = FACET_FIELDS
+    if params.facets is not None:
+        wanted = tuple(f.strip() for f in params.facets.split(",") if f.strip() and f.strip() != "none")
+        unknown = [f for f in wanted if f not in FACET_FIELDS]
+        if unknown:
+            raise BadQuery("unknown_facet", field=unknown[0][:30])
+        facets = wanted
     return SearchQuery(
+        facets=facets,
         tree=tree,
         filters=tuple(filters),
         ranges=tuple(ranges),

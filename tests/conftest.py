@@ -20,15 +20,28 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Extra documents every engine must handle: hostile markup and a confidential case document.
 HOSTILE = DocumentCreate(
-    kind="coi", title="<script>alert('titre')</script> Rapport piégé", source="upload", language="fr",
+    kind="coi",
+    title="<script>alert('titre')</script> Rapport piégé",
+    source="upload",
+    language="fr",
     text="Ce rapport contient <script>alert(1)</script> et <img src=x onerror=alert(2)> autour du mot piège "
-         "Zorblaxie, ainsi qu'un lien javascript:alert(3).",
-    countries=["SDN"], published=dt.date(2024, 5, 2), doc_type="report", external_id="hostile-1",
+    "Zorblaxie, ainsi qu'un lien javascript:alert(3).",
+    countries=["SDN"],
+    published=dt.date(2024, 5, 2),
+    doc_type="report",
+    external_id="hostile-1",
 )
 CASE_DOC = DocumentCreate(
-    kind="case_document", title="Compte rendu d'entretien", source="upload", language="fr", case_id="CASE-0001",
+    kind="case_document",
+    title="Compte rendu d'entretien",
+    source="upload",
+    language="fr",
+    case_id="CASE-0001",
     text="Le demandeur déclare être originaire de Zorblaxie et avoir été détenu à Kadugli.",
-    countries=["SDN"], published=dt.date(2025, 1, 10), doc_type="interview", external_id="case-1",
+    countries=["SDN"],
+    published=dt.date(2025, 1, 10),
+    doc_type="interview",
+    external_id="case-1",
 )
 
 

@@ -40,8 +40,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "COIDESK_DATA_DIR": str(data)}
     coidesk = [sys.executable, "-m", "cli.main"]
-    subprocess.run([*coidesk, "ingest", str(ROOT / "demo" / "corpus")], env=env, cwd=ROOT, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [*coidesk, "ingest", str(ROOT / "demo" / "corpus")],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     # a hostile document, through the real upload-free path: a JSON record of a known format
     hostile = data / "hostile"
     hostile.mkdir()
@@ -52,8 +58,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     subprocess.run([*coidesk, "ingest", str(hostile)], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
     port = _free_port()
-    proc = subprocess.Popen([*coidesk, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*coidesk, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -76,9 +87,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

@@ -37,17 +37,24 @@ class CaptureNode(BaseNode):
                 parsed = json.loads(text)
         CaptureNode.calls.append({"method": method, "target": target, "body": parsed})
         status, payload = CaptureNode.script.pop(0) if CaptureNode.script else (200, {})
-        meta = ApiResponseMeta(status=status, headers=HttpHeaders({"X-elastic-product": "Elasticsearch",
-                                                                    "content-type": "application/json"}),
-                               http_version="1.1", duration=0.0, node=self.config)
+        meta = ApiResponseMeta(
+            status=status,
+            headers=HttpHeaders({"X-elastic-product": "Elasticsearch", "content-type": "application/json"}),
+            http_version="1.1",
+            duration=0.0,
+            node=self.config,
+        )
         data = b"" if method == "HEAD" else json.dumps(payload).encode()
         return NodeApiResponse(meta, data)
 
 
-def captured_index(script: list[tuple[int, Any]] | None = None, fail_with: Exception | None = None) -> ElasticsearchIndex:
+def captured_index(
+    script: list[tuple[int, Any]] | None = None, fail_with: Exception | None = None
+) -> ElasticsearchIndex:
     CaptureNode.calls = []
     CaptureNode.script = list(script or [])
     CaptureNode.fail_with = fail_with
-    index = ElasticsearchIndex.from_url("http://127.0.0.1:9200", prefix="coidesk", node_class=CaptureNode,
-                                       max_retries=0, retry_on_timeout=False)
+    index = ElasticsearchIndex.from_url(
+        "http://127.0.0.1:9200", prefix="coidesk", node_class=CaptureNode, max_retries=0, retry_on_timeout=False
+    )
     return index

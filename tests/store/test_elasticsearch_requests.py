@@ -34,25 +34,64 @@ def check_golden(name: str, value: object) -> None:
 
 
 SEARCH_RESPONSE = {
-    "took": 3, "timed_out": False,
-    "hits": {"total": {"value": 2, "relation": "eq"}, "max_score": 7.1, "hits": [
-        {"_index": "coidesk-documents-v1", "_id": "94b176082b3f1d09cfa3", "_score": 7.1,
-         "_source": {"id": "94b176082b3f1d09cfa3", "kind": "decision", "title": "La CNDA reconnait … Zaghawa",
-                     "source": "cnda", "country": [], "language": "fr", "doc_type": "decision",
-                     "published": "2026-02-12", "added": "2026-11-26", "published_key": 123, "added_key": 456},
-         "highlight": {"content_fr": ["Etat du <mark>Darfour</mark> Nord &lt;b&gt;"]},
-         "sort": [7.1, 123]},
-        {"_index": "coidesk-documents-v1", "_id": "27f80426ce0000000000", "_score": 6.0,
-         "_source": {"id": "27f80426ce0000000000", "kind": "decision", "title": "… Massalit du Darfour",
-                     "source": "cnda", "country": ["SDN"], "language": "fr", "doc_type": "decision",
-                     "published": "2025-12-03", "added": "2026-11-26", "published_key": 120, "added_key": 457},
-         "sort": [6.0, 120]},
-    ]},
+    "took": 3,
+    "timed_out": False,
+    "hits": {
+        "total": {"value": 2, "relation": "eq"},
+        "max_score": 7.1,
+        "hits": [
+            {
+                "_index": "coidesk-documents-v1",
+                "_id": "94b176082b3f1d09cfa3",
+                "_score": 7.1,
+                "_source": {
+                    "id": "94b176082b3f1d09cfa3",
+                    "kind": "decision",
+                    "title": "La CNDA reconnait … Zaghawa",
+                    "source": "cnda",
+                    "country": [],
+                    "language": "fr",
+                    "doc_type": "decision",
+                    "published": "2026-02-12",
+                    "added": "2026-11-26",
+                    "published_key": 123,
+                    "added_key": 456,
+                },
+                "highlight": {"content_fr": ["Etat du <mark>Darfour</mark> Nord &lt;b&gt;"]},
+                "sort": [7.1, 123],
+            },
+            {
+                "_index": "coidesk-documents-v1",
+                "_id": "27f80426ce0000000000",
+                "_score": 6.0,
+                "_source": {
+                    "id": "27f80426ce0000000000",
+                    "kind": "decision",
+                    "title": "… Massalit du Darfour",
+                    "source": "cnda",
+                    "country": ["SDN"],
+                    "language": "fr",
+                    "doc_type": "decision",
+                    "published": "2025-12-03",
+                    "added": "2026-11-26",
+                    "published_key": 120,
+                    "added_key": 457,
+                },
+                "sort": [6.0, 120],
+            },
+        ],
+    },
     "aggregations": {
-        "kind": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
-                 "buckets": [{"key": "decision", "doc_count": 2}]},
-        "year": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
-                 "buckets": [{"key": 2025, "doc_count": 1}, {"key": 2026, "doc_count": 1}]},
+        "kind": {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": 0,
+            "buckets": [{"key": "decision", "doc_count": 2}],
+        },
+        "year": {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": 0,
+            "buckets": [{"key": 2025, "doc_count": 1}, {"key": 2026, "doc_count": 1}],
+        },
     },
 }
 
@@ -62,7 +101,8 @@ def full_query() -> SearchQuery:
         tree=parse('Darfour "groupe social"~2 (Zaghawa OR Massal*) -Tchad les'),
         filters=(FieldFilter("country", ("SDN",)), FieldFilter("source", ("usdos",), negate=True)),
         ranges=(DateRange("published", dt.date(2020, 1, 1), dt.date(2026, 12, 31)),),
-        facets=("kind", "year"), limit=2,
+        facets=("kind", "year"),
+        limit=2,
         permission=Permission(case_ids=frozenset({"CASE-1"})),
     )
 
@@ -94,18 +134,30 @@ def test_date_sort_pages_with_search_after() -> None:
 
 
 def test_first_use_creates_a_versioned_index_behind_both_aliases() -> None:
-    index = captured_index([(200, {"acknowledged": True}), (404, {}), (200, {"acknowledged": True}),
-                            (200, {"count": 0, "_shards": {}})])
+    index = captured_index(
+        [(200, {"acknowledged": True}), (404, {}), (200, {"acknowledged": True}), (200, {"count": 0, "_shards": {}})]
+    )
     assert index.count() == 0
     create = CaptureNode.calls[2]
     assert create["method"] == "PUT" and create["target"].startswith("/coidesk-documents-v")
-    assert create["body"] == {"aliases": {"coidesk-documents-read": {},
-                                          "coidesk-documents-write": {"is_write_index": True}}}
+    assert create["body"] == {
+        "aliases": {"coidesk-documents-read": {}, "coidesk-documents-write": {"is_write_index": True}}
+    }
 
 
 def _doc(i: int) -> IndexedDoc:
-    return IndexedDoc(id=f"{i:020d}", seq=i, kind="coi", title=f"Titre {i}", text="Texte <b>", language="fr",
-                      countries=["SDN"], source="usdos", published=dt.date(2024, 1, i), added=dt.date(2026, 1, 1))
+    return IndexedDoc(
+        id=f"{i:020d}",
+        seq=i,
+        kind="coi",
+        title=f"Titre {i}",
+        text="Texte <b>",
+        language="fr",
+        countries=["SDN"],
+        source="usdos",
+        published=dt.date(2024, 1, i),
+        added=dt.date(2026, 1, 1),
+    )
 
 
 def test_bulk_writes_to_the_write_alias_and_checks_every_item() -> None:
@@ -119,11 +171,20 @@ def test_bulk_writes_to_the_write_alias_and_checks_every_item() -> None:
 
 
 def test_a_failed_bulk_item_is_an_error_naming_the_document() -> None:
-    failed = {"took": 1, "errors": True, "items": [
-        {"index": {"_id": "00000000000000000001", "status": 201}},
-        {"index": {"_id": "00000000000000000002", "status": 400,
-                   "error": {"type": "document_parsing_exception", "reason": "failed to parse field [published]"}}},
-    ]}
+    failed = {
+        "took": 1,
+        "errors": True,
+        "items": [
+            {"index": {"_id": "00000000000000000001", "status": 201}},
+            {
+                "index": {
+                    "_id": "00000000000000000002",
+                    "status": 400,
+                    "error": {"type": "document_parsing_exception", "reason": "failed to parse field [published]"},
+                }
+            },
+        ],
+    }
     index = captured_index(READY + [(200, failed)])
     with pytest.raises(IndexUnavailable, match="00000000000000000002"):
         index.upsert([_doc(1), _doc(2)])
@@ -139,14 +200,28 @@ def test_deleting_a_missing_document_is_not_an_error() -> None:
 def test_rebuild_fills_a_new_index_then_swaps_aliases_in_one_call() -> None:
     bulk_ok = {"took": 1, "errors": False, "items": [{"index": {"_id": "00000000000000000001", "status": 201}}]}
     old = {"coidesk-documents-v1": {"aliases": {"coidesk-documents-read": {}, "coidesk-documents-write": {}}}}
-    index = captured_index(READY + [(200, {"acknowledged": True}), (200, bulk_ok), (200, {"_shards": {}}),
-                                    (200, old), (200, {"acknowledged": True}), (200, {"acknowledged": True})])
+    index = captured_index(
+        READY
+        + [
+            (200, {"acknowledged": True}),
+            (200, bulk_ok),
+            (200, {"_shards": {}}),
+            (200, old),
+            (200, {"acknowledged": True}),
+            (200, {"acknowledged": True}),
+        ]
+    )
     index.rebuild([_doc(1)])
     targets = [(c["method"], c["target"].split("?")[0]) for c in CaptureNode.calls[2:]]
     new = targets[0][1].lstrip("/")
-    assert targets == [("PUT", f"/{new}"), ("PUT", f"/{new}/_bulk"), ("POST", f"/{new}/_refresh"),
-                       ("GET", "/_alias/coidesk-documents-read"), ("POST", "/_aliases"),
-                       ("DELETE", "/coidesk-documents-v1")]
+    assert targets == [
+        ("PUT", f"/{new}"),
+        ("PUT", f"/{new}/_bulk"),
+        ("POST", f"/{new}/_refresh"),
+        ("GET", "/_alias/coidesk-documents-read"),
+        ("POST", "/_aliases"),
+        ("DELETE", "/coidesk-documents-v1"),
+    ]
     actions = CaptureNode.calls[6]["body"]["actions"]
     assert {"add": {"index": new, "alias": "coidesk-documents-write", "is_write_index": True}} in actions
     assert {"remove": {"index": "coidesk-documents-v1", "alias": "coidesk-documents-read"}} in actions
@@ -160,8 +235,10 @@ def test_engine_down_is_index_unavailable() -> None:
 
 
 def test_engine_rejection_is_bad_query_without_engine_text() -> None:
-    index = captured_index(READY + [(400, {"error": {"type": "search_phase_execution_exception",
-                                                      "reason": "too_many_clauses"}, "status": 400})])
+    index = captured_index(
+        READY
+        + [(400, {"error": {"type": "search_phase_execution_exception", "reason": "too_many_clauses"}, "status": 400})]
+    )
     with pytest.raises(BadQuery) as err:
         index.search(SearchQuery(tree=parse("Darfour")))
     assert err.value.code == "engine_rejected"

@@ -85,8 +85,11 @@ def test_and_or_not(engine, demo_ctx) -> None:
 def test_phrase_and_proximity(engine, demo_ctx) -> None:
     exact = run(engine, demo_ctx, '"groupe social"', size=100)
     assert exact.total > 0
-    assert all("groupe social" in s.replace("<mark>", "").replace("</mark>", "").lower()
-               or "groupe" in s.lower() for h in exact.hits for s in h.snippets[:1])
+    assert all(
+        "groupe social" in s.replace("<mark>", "").replace("</mark>", "").lower() or "groupe" in s.lower()
+        for h in exact.hits
+        for s in h.snippets[:1]
+    )
     loose = run(engine, demo_ctx, '"groupe social"~3').total
     assert loose >= exact.total
     # words present in the corpus but never adjacent in this order

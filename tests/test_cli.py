@@ -1,0 +1,88 @@
+"""The coidesk command, run as a user runs it, on a temporary data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CORPUS, ROOT
+
+
+def coidesk(data: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COIDESK_DATA_DIR": str(data), "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=check,
+    )
+
+
+def test_ingest_search_reindex_check_stats(tmp_path: Path) -> None:
+    out = coidesk(tmp_path, "ingest", str(CORPUS))
+    assert "created 74" in out.stdout and "failed 0" in out.stdout
+    again = coidesk(tmp_path, "ingest", str(CORPUS))
+    assert "created 0" in again.stdout and "unchanged 74" in again.stdout  # same bytes: nothing new
+
+    hits = coidesk(tmp_path, "search", "Darfour", "-f", "kind=decision")
+    assert "2 résultat(s)" in hits.stdout and "Zaghawa" in hits.stdout
+
+    bad = coidesk(tmp_path, "search", '"Darfour', check=False)
+    assert bad.returncode == 2 and "unclosed_quote" in bad.stderr
+
+    before = sorted(p.name for p in (tmp_path / "index").iterdir() if p.is_dir())
+    coidesk(tmp_path, "reindex")
+    after = sorted(p.name for p in (tmp_path / "index").iterdir() if p.is_dir())
+    assert after != before  # a new version directory is live
+    assert "2 résultat(s)" in coidesk(tmp_path, "search", "Darfour", "-f", "kind=decision").stdout
+
+    check = coidesk(tmp_path, "check")
+    assert "missing 0" in check.stdout and "extra 0" in check.stdout
+
+    stats = coidesk(tmp_path, "stats")
+    assert "Documents: 74" in stats.stdout and "SDN" in stats.stdout
+
+
+def test_check_repairs_an_index_that_lost_documents(tmp_path: Path) -> None:
+    coidesk(tmp_path, "ingest", str(CORPUS / "decisions" / "fr_cnda"))
+    from config.settings import Settings
+    from services.context import AppContext
+
+    ctx = AppContext.open(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    victim = sorted(ctx.store.all_ids())[0]
+    ctx.index.delete([victim])
+    assert victim not in ctx.index.ids()
+    ctx.close()
+    out = coidesk(tmp_path, "check")
+    assert "missing 1" in out.stdout and "repaired" in out.stdout
+    ctx = AppContext.open(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    assert victim in ctx.index.ids()
+    ctx.close()
+
+
+def test_second_writer_is_told_the_index_is_busy(tmp_path: Path) -> None:
+    from config.settings import Settings
+    from services.context import AppContext
+    from store.index.errors import IndexBusy
+
+    coidesk(tmp_path, "ingest", str(CORPUS / "coi" / "uk_cpin"))
+    ctx = AppContext.open(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    index = ctx.index
+    held = index._index_now().writer(15_000_000, 1)  # type: ignore[attr-defined]  # another writer holds the lock
+    try:
+        import pytest
+
+        with pytest.raises(IndexBusy):
+            index.upsert([])
+        # the CLI leaves the work queued instead of failing
+        ctx.store.enqueue_all()
+        assert ctx.indexer.try_drain() == 0 and ctx.store.pending_count() == 5
+    finally:
+        del held
+    assert ctx.indexer.try_drain() == 5 and ctx.store.pending_count() == 0
+    ctx.close()
