@@ -1,7 +1,8 @@
 """Search benchmark: N synthetic documents from the real corpus vocabulary, embedded engine.
 
 Prints indexing docs/s, then p50/p95 latency of keyword, phrase, filtered, faceted and highlighted
-queries, through the raw engine and through GET /api/search (FastAPI in-process over ASGI).
+queries, through the raw engine and through GET /api/search (``coidesk serve`` in its own process on
+127.0.0.1, one keep-alive HTTP client).
 
     python bench/search_bench.py [--docs 100000] [--queries 200]
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,11 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fastapi.testclient import TestClient  # noqa: E402
+import httpx  # noqa: E402
 
 from config.settings import Settings  # noqa: E402
 from ingest.corpus import RecordError, iter_corpus  # noqa: E402
-from search_api.app import create_app  # noqa: E402
 from services.context import AppContext  # noqa: E402
 from services.search import SearchParams, build_query  # noqa: E402
 from store.index.base import IndexedDoc  # noqa: E402
@@ -147,9 +150,11 @@ def main() -> None:
             ],
             "highlighted": [(q, f, True, ()) for q, f in QUERIES["keyword"] + QUERIES["phrase"]],
         }
-        app = create_app(settings, context=ctx, writer=False)
+        ctx.close()
+        ctx = AppContext.open(settings)
+        server, base = start_server(Path(tmp))
         print(f"{'query type':<12} {'raw p50':>9} {'raw p95':>9} {'api p50':>9} {'api p95':>9} {'api/raw p95':>12}")
-        with TestClient(app) as client:
+        with httpx.Client(base_url=base, timeout=30) as client:
             for name, items in cases.items():
                 raw, api = [], []
                 for i in range(args.queries):
@@ -168,7 +173,7 @@ def main() -> None:
                     for k, vs in filters.items():
                         params += [(k, v) for v in vs]
                     t = time.perf_counter()
-                    r = client.get("/api/search", params=params)
+                    r = client.get("/api/search", params=params)  # keep-alive connection, like a browser
                     api.append((time.perf_counter() - t) * 1000)
                     assert r.status_code == 200, r.text
                 print(
@@ -177,6 +182,27 @@ def main() -> None:
                     f"{percentile(api, 95) / max(percentile(raw, 95), 1e-9):>11.2f}x"
                 )
         ctx.close()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`coidesk serve` in its own process on 127.0.0.1, as users reach it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("server did not start")
 
 
 if __name__ == "__main__":
