@@ -171,15 +171,21 @@ def _decision(r: dict, source: str, language: str, **fields: object) -> Document
     return DocumentCreate(**base)
 
 
+_GLUED_RE = re.compile(r"(?<=[a-zà-ÿ)»])(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
 def _cnda(r: dict) -> DocumentCreate:
+    # cnda.fr titles come glued to the abstract ("...milices arabesLes données..."): split them.
+    title, _, abstract = _GLUED_RE.sub("\x00", r["title"], count=1).partition("\x00")
     return _decision(
-        r,
+        {**r, "title": title.strip()},
         "cnda",
         "fr",
         court="Cour nationale du droit d'asile",
         published=_date(r.get("date")),
         decision_date=_cnda_decision_date(r["text"]),
         file_number=_none(r.get("decision_number")),
+        headnote=abstract.strip() or None,
     )
 
 
