@@ -21,6 +21,7 @@ import lxml.html
 import pycountry
 from markdown_it import MarkdownIt
 
+from config.calendar import MONTHS
 from store.schemas import DocumentCreate
 
 
@@ -36,30 +37,8 @@ class CorpusItem:
     doc: DocumentCreate
 
 
-_FR_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        start=1,
-    )
-}
-_EN_MONTHS = {
-    m: i
-    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
-}
+_FR_MONTHS = {m: i for i, m in enumerate(MONTHS["fr"], start=1)}
+_EN_MONTHS = {m[:3].lower(): i for i, m in enumerate(MONTHS["en"], start=1)}
 _READ_RE = re.compile(
     r"Lue? en audience publique le\s+([\d ]{1,4}?)\s*(?:er)?\s+(" + "|".join(_FR_MONTHS) + r")\s+(\d{4})", re.I
 )

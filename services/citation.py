@@ -4,42 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from config.calendar import MONTHS
 from config.sources import source_name
-
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-}
 
 
 def long_date(d: dt.date, locale: str = "en", precision: str = "day") -> str:
-    months = _MONTHS.get(locale, _MONTHS["en"])
+    months = MONTHS.get(locale, MONTHS["en"])
     if precision == "month":
         return f"{months[d.month - 1]} {d.year}"
     day = "1er" if (locale == "fr" and d.day == 1) else str(d.day)

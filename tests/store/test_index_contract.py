@@ -85,15 +85,9 @@ def test_and_or_not(engine, demo_ctx) -> None:
 def test_phrase_and_proximity(engine, demo_ctx) -> None:
     exact = run(engine, demo_ctx, '"groupe social"', size=100)
     assert exact.total > 0
-    assert all(
-        "groupe social" in s.replace("<mark>", "").replace("</mark>", "").lower() or "groupe" in s.lower()
-        for h in exact.hits
-        for s in h.snippets[:1]
-    )
-    loose = run(engine, demo_ctx, '"groupe social"~3').total
-    assert loose >= exact.total
-    # words present in the corpus but never adjacent in this order
-    assert run(engine, demo_ctx, '"social groupe"').total < run(engine, demo_ctx, '"social groupe"~3').total or True
+    assert any("<mark>groupe</mark> <mark>social</mark>" in s for s in exact.hits[0].snippets)
+    assert run(engine, demo_ctx, '"groupe social"~3').total >= exact.total
+    # both words occur in these decisions, never side by side in this order
     assert run(engine, demo_ctx, '"Darfour Zaghawa"').total == 0
     assert run(engine, demo_ctx, '"Darfour Zaghawa"~30').total > 0
 
