@@ -12,9 +12,11 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Settings, get_settings
 from config.sources import SOURCES, source_name
@@ -33,6 +35,31 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no per-request task overhead) adding the security headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope["path"].startswith("/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if not is_docs:
+                    headers.setdefault("Content-Security-Policy", CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -72,15 +99,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith("/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def params_from(
         request: Request,
@@ -132,11 +151,11 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         facets: Annotated[str | None, Query(description="Comma-separated facets to count; 'none' for none")] = None,
         highlight: bool = True,
         lang: str | None = None,
-    ) -> dict:
+    ) -> JSONResponse:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.facets = facets
         result = c.index.search(build_query(params, c.settings, highlight=highlight))
-        return result_json(result, params.sort)
+        return JSONResponse(result_json(result, params.sort))
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def api_document(doc_id: str, c: Ctx, lang: str | None = None) -> dict:

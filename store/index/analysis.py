@@ -243,6 +243,20 @@ def analyze(text: str, chain: Chain) -> list[Token]:
     return out
 
 
+def analyze_chains(text: str, chains: tuple[Chain, ...]) -> dict[Chain, list[tuple[str, int, int, int]]]:
+    """One tokenisation pass feeding several chains: ``(term, position, start, end)`` per chain."""
+    out: dict[Chain, list[tuple[str, int, int, int]]] = {c: [] for c in chains}
+    sinks = [(c, out[c].append) for c in chains]
+    for position, m in enumerate(TOKEN_RE.finditer(text)):
+        raw = m.group()
+        start, end = m.span()
+        for chain, append in sinks:
+            term = analyze_word(raw, chain)
+            if term is not None:
+                append((term, position, start, end))
+    return out
+
+
 def chain_for_language(language: str | None) -> Chain | None:
     """The stemmed chain for a document language, or None (searched through the exact field only)."""
     if language in ("fr", "en"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-from store.index.analysis import Chain, analyze, chain_for_language, normalize
+from store.index.analysis import Chain, analyze_chains, chain_for_language, normalize
 from store.index.base import IndexedDoc, day_number
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 from store.index.highlight import matcher_for, snippets
@@ -54,9 +54,9 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
-def _pretokenized(text: str, chain: Chain) -> tantivy.PreTokenizedString:
-    tokens = [tantivy.Token(t.term, t.position, t.start, t.end) for t in analyze(text, chain)]
-    return tantivy.PreTokenizedString(text="", tokens=tokens)
+def _pretokenized(tokens: list[tuple[str, int, int, int]]) -> tantivy.PreTokenizedString:
+    Token = tantivy.Token
+    return tantivy.PreTokenizedString(text="", tokens=[Token(t, p, a, b) for t, p, a, b in tokens])
 
 
 def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
@@ -82,10 +82,14 @@ def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
     doc.add_integer("added_key", d.added_key())
     content = f"{title}\n{text}"
     chain = chain_for_language(d.language)
+    chains: tuple[Chain, ...] = ("exact",) if chain is None else ("exact", chain)
+    analysed = analyze_chains(content, chains)
     if chain is not None:
-        doc.add_pre_tokenized_text(f"content_{chain}", _pretokenized(content, chain))
-    doc.add_pre_tokenized_text("content_exact", _pretokenized(content, "exact"))
-    doc.add_pre_tokenized_text("title_exact", _pretokenized(title, "exact"))
+        doc.add_pre_tokenized_text(f"content_{chain}", _pretokenized(analysed[chain]))
+    doc.add_pre_tokenized_text("content_exact", _pretokenized(analysed["exact"]))
+    # the title is the start of the content: its exact tokens are the first ones
+    title_end = len(title)
+    doc.add_pre_tokenized_text("title_exact", _pretokenized([t for t in analysed["exact"] if t[3] <= title_end]))
     meta = {
         "id": d.id,
         "kind": d.kind,
