@@ -17,8 +17,6 @@ lines following the published algorithm); the English stemmer is PyStemmer's Sno
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -26,19 +24,14 @@ from typing import Literal
 import Stemmer
 
 from config.analysis import ENGLISH_STOP_WORDS, FRENCH_ELISIONS, FRENCH_STOP_WORDS
+from textnorm import TOKEN_RE, fold, iter_raw_tokens
 
 Chain = Literal["fr", "en", "exact"]
 CHAINS: tuple[Chain, ...] = ("fr", "en", "exact")
 
-# Letters/digits joined by in-word apostrophes or dots (between letters) and by dots or commas
-# (between digits): "l'asile", "U.S", "3.5" stay one token, like Unicode word segmentation (UAX #29).
-TOKEN_RE = re.compile(r"\w+(?:(?:(?<=[^\W\d_])[.'’](?=[^\W\d_])|(?<=\d)[.,](?=\d))\w+)*")
 _ELISION_RE = re.compile("^(?:" + "|".join(sorted(FRENCH_ELISIONS, key=len, reverse=True)) + r")['’](?=\w)")
 _FR_STOP = frozenset(FRENCH_STOP_WORDS)
 _EN_STOP = frozenset(ENGLISH_STOP_WORDS)
-_SPECIAL_FOLDS = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "’": "'", "ð": "d", "þ": "th"}
-)
 _EN_STEMMER = Stemmer.Stemmer("english")
 
 
@@ -48,21 +41,6 @@ class Token:
     position: int
     start: int
     end: int
-
-
-def normalize(text: str) -> str:
-    """NFC normalisation: some corpus texts carry decomposed accents."""
-    return unicodedata.normalize("NFC", text)
-
-
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """Lower-case and remove diacritics ("Sécurité" -> "securite", "Œuvre" -> "oeuvre")."""
-    lowered = word.lower().translate(_SPECIAL_FOLDS)
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _strip_elision(word: str) -> str:
@@ -226,11 +204,6 @@ def analyze_word(word: str, chain: Chain) -> str | None:
     if w in _FR_STOP:
         return None
     return french_light_stem(w)
-
-
-def iter_raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    for m in TOKEN_RE.finditer(text):
-        yield m.group(), m.start(), m.end()
 
 
 def analyze(text: str, chain: Chain) -> list[Token]:

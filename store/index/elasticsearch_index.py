@@ -20,7 +20,7 @@ from elasticsearch.dsl import query as dq
 from elasticsearch.helpers import streaming_bulk
 
 from config.es_mappings import index_template
-from store.index.analysis import analyze, chain_for_language, iter_raw_tokens, normalize
+from store.index.analysis import analyze, chain_for_language
 from store.index.base import IndexedDoc
 from store.index.errors import BadQuery, IndexUnavailable
 from store.index.query import (
@@ -40,6 +40,7 @@ from store.index.query import (
     Term,
     Wildcard,
 )
+from textnorm import iter_raw_tokens, normalize
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from store.index.analysis import Chain, analyze_word, chain_for_language, iter_raw_tokens
+from store.index.analysis import Chain, analyze_word, chain_for_language
 from store.index.query import And, Node, Not, Or, Phrase, Term, Wildcard
 from store.index.query_parser import wildcard_regex
+from textnorm import iter_raw_tokens
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from store.index.analysis import fold, normalize
 from store.index.errors import BadQuery
 from store.index.query import And, MatchAll, Node, Not, Or, Phrase, Term, Wildcard
+from textnorm import fold, normalize
 
 _OR = {"OR", "OU", "||"}
 _AND = {"AND", "ET", "&&"}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-from store.index.analysis import Chain, analyze_chains, chain_for_language, normalize
+from store.index.analysis import Chain, analyze_chains, chain_for_language
 from store.index.base import IndexedDoc, day_number
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 from store.index.highlight import matcher_for, snippets
@@ -33,6 +33,7 @@ from store.index.query import (
     SearchResult,
 )
 from store.index.tantivy_translate import filter_clauses, to_query
+from textnorm import normalize
 
 log = logging.getLogger(__name__)
 

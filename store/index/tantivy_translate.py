@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tantivy
 
-from store.index.analysis import Chain, analyze, iter_raw_tokens
+from store.index.analysis import Chain, analyze
 from store.index.base import day_number
 from store.index.query import (
     And,
@@ -25,6 +25,7 @@ from store.index.query import (
     Wildcard,
 )
 from store.index.query_parser import wildcard_regex
+from textnorm import iter_raw_tokens
 
 # field -> (chain, boost)
 TEXT_FIELDS: dict[str, tuple[Chain, float]] = {

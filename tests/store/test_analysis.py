@@ -2,7 +2,8 @@
 
 import pytest
 
-from store.index.analysis import analyze, analyze_word, fold, french_light_stem
+from store.index.analysis import analyze, analyze_word, french_light_stem
+from textnorm import fold
 
 
 @pytest.mark.parametrize(
