@@ -21,6 +21,7 @@ run: venv demo serve
 
 demo: venv
 	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk ingest demo/corpus
+	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk enrich
 
 serve: venv
 	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk serve --host 127.0.0.1 --port 8000

@@ -134,6 +134,36 @@ def search(
 
 
 @app.command()
+def enrich(
+    all_: Annotated[bool, typer.Option("--all", help="Re-enrich every document, even unchanged ones")] = False,
+    workers: Annotated[int, typer.Option(help="spaCy processes")] = 2,
+) -> None:
+    """NLP enrichment (language, countries, places, actors, dates, topics) of documents that need it."""
+    from analyzers.enricher import Enricher
+    from ingest.enrich import enrich_documents
+
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Enrichissement", total=None)
+            report = enrich_documents(
+                ctx.store,
+                Enricher(n_process=workers),
+                force=all_,
+                total=lambda n: progress.update(task, total=n),
+                progress=lambda n: progress.advance(task, n),
+            )
+        _drain(ctx)
+        console.print(
+            f"enrichis/enriched {report.enriched} · inchangés/unchanged {report.skipped} · "
+            f"échecs/failed {report.failed}"
+        )
+    finally:
+        ctx.close()
+
+
+@app.command()
 def reindex() -> None:
     """Rebuild the search index from the store; search keeps answering meanwhile."""
     _setup_logging()

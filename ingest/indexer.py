@@ -44,7 +44,8 @@ class Indexer:
                 if deletes or gone:
                     self.index.delete(deletes + gone)
                 if docs:
-                    self.index.upsert([to_indexed(d) for d in docs.values()])
+                    enrichments = self.store.enrichments(list(docs))
+                    self.index.upsert([to_indexed(d, enrichments.get(d.id)) for d in docs.values()])
                 self.store.ack([r.id for r in rows])
                 done += len(rows)
                 if progress:

@@ -8,13 +8,14 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +26,7 @@ from search_api import errors
 from search_api.i18n import pick_locale, translate
 from services.citation import citation
 from services.context import AppContext
+from services.labels import enrichment_view, label
 from services.search import SearchParams, build_query, encode_cursor
 from store.index.query import FILTER_FIELDS, SearchResult
 from store.models import Document
@@ -125,6 +127,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             published_to=published_to,
             added_from=added_from,
             added_to=added_to,
+            events_from=request.query_params.get("events_from"),
+            events_to=request.query_params.get("events_to"),
         )
 
     # ---- JSON API -------------------------------------------------------------------------------
@@ -140,6 +144,11 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         source: Annotated[list[str] | None, Query()] = None,
         doc_type: Annotated[list[str] | None, Query()] = None,
         language: Annotated[list[str] | None, Query()] = None,
+        place: Annotated[list[str] | None, Query(description="Gazetteer place id, e.g. geonames:53654")] = None,
+        actor: Annotated[list[str] | None, Query(description="Actor id, e.g. rsf-sudan")] = None,
+        topic: Annotated[list[str] | None, Query(description="Topic id, e.g. detention")] = None,
+        events_from: Annotated[str | None, Query(description="Events reported from this date (YYYY-MM-DD)")] = None,
+        events_to: Annotated[str | None, Query(description="Events reported up to this date")] = None,
         published_from: str | None = None,
         published_to: str | None = None,
         added_from: str | None = None,
@@ -161,7 +170,24 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     def api_document(doc_id: str, c: Ctx, lang: str | None = None) -> dict:
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, doc_id)
-        return document_json(d, locale)
+        return {
+            **document_json(d, locale),
+            "enrichment": enrichment_view(c.store.enrichments([d.id]).get(d.id), locale),
+        }
+
+    @app.post("/api/documents/{doc_id}/corrections", tags=["documents"], status_code=201)
+    def api_correct(doc_id: str, correction: CorrectionIn, c: Ctx) -> dict:
+        """Correct enrichment: add a missing value or remove a wrong one; kept across re-enrichment."""
+        visible_document(c, doc_id)
+        c.store.add_correction(
+            doc_id,
+            correction.type,
+            correction.value,
+            correction.label or correction.value,
+            correction.action,
+            user="anonymous",
+        )
+        return {"document_id": doc_id, "queued_for_reindex": True}
 
     @app.get("/api/documents/{doc_id}/original", tags=["documents"])
     def api_original(doc_id: str, c: Ctx) -> Response:
@@ -236,7 +262,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     def page_document(request: Request, doc_id: str, c: Ctx, lang: str | None = None) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, doc_id)
-        return render("document.html", request, locale, doc=document_json(d, locale))
+        enrichment = enrichment_view(c.store.enrichments([d.id]).get(d.id), locale)
+        return render("document.html", request, locale, doc=document_json(d, locale), enrichment=enrichment)
 
     return app
 
@@ -315,7 +342,16 @@ def document_json(d: Document, locale: str) -> dict:
     }
 
 
+class CorrectionIn(BaseModel):
+    type: Literal["place", "actor", "country", "topic", "date"]
+    value: str = Field(min_length=1, max_length=200)
+    label: str | None = Field(default=None, max_length=300)
+    action: Literal["add", "remove"]
+
+
 def facet_label(name: str, value: str, locale: str) -> str:
+    if name in ("place", "actor", "topic"):
+        return label(name, value, locale)
     if name == "kind":
         return translate(f"kind_{value}", locale)
     if name == "source":

@@ -26,6 +26,8 @@ class AppContext:
         db = Database(settings.sqlalchemy_url)
         store = DocumentStore(db, Archive(settings.archive_dir))
         index = open_index(settings)
+        if getattr(index, "fresh", False) and store.count():
+            store.enqueue_all()  # a new or upgraded embedded index is filled again from the store
         return cls(settings, db, store, index, Indexer(store, index))
 
     def close(self) -> None:

@@ -33,6 +33,8 @@ class SearchParams:
     published_to: str | None = None
     added_from: str | None = None
     added_to: str | None = None
+    events_from: str | None = None  # events reported in this window, whatever the publication date
+    events_to: str | None = None
     sort: str = "relevance"
     order: str = "desc"
     size: int = 20
@@ -98,7 +100,7 @@ def build_query(
         if exclude:
             filters.append(FieldFilter(name, exclude, negate=True))
     ranges = []
-    for fname in ("published", "added"):
+    for fname in ("published", "added", "events"):
         lo = _date(getattr(params, f"{fname}_from"), f"{fname}_from")
         hi = _date(getattr(params, f"{fname}_to"), f"{fname}_to")
         if lo and hi and lo > hi:

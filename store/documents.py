@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
 from store.archive import Archive
 from store.db import Database
-from store.index.base import IndexedDoc
-from store.models import Document, IndexQueue, Original, Receipt, utcnow
+from store.index.base import IndexedDoc, month_number
+from store.models import Correction, Document, EnrichmentRecord, IndexQueue, Original, Receipt, utcnow
 from store.schemas import DocumentCreate
 
 
@@ -155,7 +156,67 @@ class DocumentStore:
             if not rows:
                 return
             last = rows[-1].seq
-            yield [to_indexed(d) for d in rows]
+            enrichments = self.enrichments([d.id for d in rows])
+            yield [to_indexed(d, enrichments.get(d.id)) for d in rows]
+
+    def iter_documents(self, batch_size: int = 200) -> Iterator[list[Document]]:
+        last = 0
+        while True:
+            with self.db.session() as s:
+                rows = list(
+                    s.scalars(select(Document).where(Document.seq > last).order_by(Document.seq).limit(batch_size))
+                )
+                for r in rows:
+                    s.expunge(r)
+            if not rows:
+                return
+            last = rows[-1].seq
+            yield rows
+
+    # ---- enrichment -------------------------------------------------------------------------------
+    def save_enrichment(self, doc_id: str, version: str, input_hash: str, payload: dict[str, Any]) -> None:
+        """Store an enrichment and queue the document for reindexing, in one transaction."""
+        with self.db.session() as s:
+            rec = s.get(EnrichmentRecord, doc_id)
+            if rec is None:
+                s.add(EnrichmentRecord(document_id=doc_id, version=version, input_hash=input_hash, payload=payload))
+            else:
+                rec.version, rec.input_hash, rec.payload, rec.enriched_at = version, input_hash, payload, utcnow()
+            s.add(IndexQueue(document_id=doc_id, op="upsert"))
+
+    def enrichment_hashes(self) -> dict[str, str]:
+        with self.db.session() as s:
+            return {k: v for k, v in s.execute(select(EnrichmentRecord.document_id, EnrichmentRecord.input_hash))}
+
+    def enrichments(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Enrichments of these documents with every user correction applied."""
+        with self.db.session() as s:
+            records = {
+                r.document_id: r.payload
+                for r in s.scalars(select(EnrichmentRecord).where(EnrichmentRecord.document_id.in_(list(ids))))
+            }
+            corrections = list(
+                s.scalars(select(Correction).where(Correction.document_id.in_(list(ids))).order_by(Correction.id))
+            )
+            for c in corrections:
+                s.expunge(c)
+        merged: dict[str, dict[str, Any]] = {}
+        for doc_id in ids:
+            payload = records.get(doc_id)
+            mine = [c for c in corrections if c.document_id == doc_id]
+            if payload is None and not mine:
+                continue
+            merged[doc_id] = apply_corrections(payload, mine)
+        return merged
+
+    def add_correction(self, doc_id: str, type_: str, value: str, label: str, action: str, user: str) -> None:
+        if action not in ("add", "remove"):
+            raise ValueError("action must be add or remove")
+        with self.db.session() as s:
+            if s.scalars(select(Document.seq).where(Document.id == doc_id)).first() is None:
+                raise NotFound(doc_id)
+            s.add(Correction(document_id=doc_id, type=type_, value=value, label=label, action=action, made_by=user))
+            s.add(IndexQueue(document_id=doc_id, op="upsert"))
 
     # ---- index queue ------------------------------------------------------------------------------
     def pending(self, limit: int = 500) -> list[IndexQueue]:
@@ -187,20 +248,93 @@ class DocumentStore:
             return int(s.scalar(select(func.max(IndexQueue.id))) or 0)
 
 
-def to_indexed(d: Document) -> IndexedDoc:
+def apply_corrections(payload: dict[str, Any] | None, corrections: Sequence[Correction]) -> dict[str, Any]:
+    """Users' corrections over an enrichment: a removed value disappears, an added one is kept."""
+    out: dict[str, Any] = {"mentions": [], "countries": [], "aliases": []}
+    if payload:
+        out = {
+            **payload,
+            "mentions": list(payload.get("mentions", [])),
+            "countries": list(payload.get("countries", [])),
+        }
+    for c in corrections:
+        if c.action == "remove":
+            out["mentions"] = [m for m in out["mentions"] if not (m["type"] == c.type and m["value"] == c.value)]
+            if c.type == "country":
+                out["countries"] = [x for x in out["countries"] if x != c.value]
+        else:
+            out["mentions"].append(
+                {
+                    "type": c.type,
+                    "value": c.value,
+                    "label": c.label,
+                    "text": "",
+                    "start": -1,
+                    "end": -1,
+                    "extra": {"corrected_by": c.made_by},
+                }
+            )
+            if c.type == "country" and c.value not in out["countries"]:
+                out["countries"].append(c.value)
+            if c.type in ("place", "actor"):
+                out.setdefault("aliases", []).append(c.label)
+    out["corrections"] = [
+        {
+            "type": c.type,
+            "value": c.value,
+            "label": c.label,
+            "action": c.action,
+            "made_by": c.made_by,
+            "made_at": c.made_at.isoformat() if c.made_at else None,
+        }
+        for c in corrections
+    ]
+    return out
+
+
+def event_months(mentions: list[dict[str, Any]], published: dt.date | None, limit: int = 240) -> list[int]:
+    """Every month covered by the dates and periods a document mentions (open periods run to publication)."""
+    months: set[int] = set()
+    ceiling = published or dt.date.today()
+    for m in mentions:
+        if m.get("type") != "date":
+            continue
+        extra = m.get("extra") or {}
+        try:
+            start = dt.date.fromisoformat(extra["start"])
+            end = dt.date.fromisoformat(extra["end"]) if extra.get("end") else max(start, ceiling)
+        except (KeyError, ValueError, TypeError):
+            continue
+        first, last = month_number(start), month_number(end)
+        months.update(range(first, min(last, first + limit) + 1))
+    return sorted(months)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def to_indexed(d: Document, enrichment: dict[str, Any] | None = None) -> IndexedDoc:
     added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
+    e = enrichment or {}
+    mentions = e.get("mentions", [])
     return IndexedDoc(
         id=d.id,
         seq=d.seq,
         kind=d.kind,
         title=d.title,
         text=d.text,
-        language=d.language,
-        countries=list(d.countries or []),
+        language=d.language or e.get("language"),
+        countries=_unique([*(d.countries or []), *e.get("countries", [])]),
         source=d.source,
         doc_type=d.doc_type,
         published=d.published,
         added=added,
         case_id=d.case_id,
         url=d.url,
+        places=_unique([m["value"] for m in mentions if m["type"] == "place"]),
+        actors=_unique([m["value"] for m in mentions if m["type"] == "actor"]),
+        topics=_unique([m["value"] for m in mentions if m["type"] == "topic"]),
+        aliases=_unique(e.get("aliases", [])),
+        event_months=event_months(mentions, d.published),
     )

@@ -87,3 +87,30 @@ class IndexQueue(Base):
     document_id: Mapped[str] = mapped_column(String(64), index=True)
     op: Mapped[str] = mapped_column(String(8), default="upsert")
     enqueued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EnrichmentRecord(Base):
+    """The latest enrichment of a document (analyzers.model.Enrichment as JSON)."""
+
+    __tablename__ = "enrichments"
+
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    input_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    enriched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Correction(Base):
+    """A user's correction of enrichment (add or remove a value); applied over every re-enrichment."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(16))  # place | actor | country | date | topic
+    value: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(8))  # add | remove
+    made_by: Mapped[str] = mapped_column(String(128))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -50,10 +50,16 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
 
 
 def load_demo(ctx: AppContext) -> None:
+    from analyzers.enricher import Enricher
+    from ingest.enrich import enrich_documents
+
     report = ingest_corpus(ctx.store, [CORPUS], received_by="tests")
     assert not report.failed, report.failed
     for doc in (HOSTILE, CASE_DOC):
         ctx.store.add(doc, doc.text.encode(), "text/plain", origin=f"fixture:{doc.external_id}", received_by="tests")
+    ctx.indexer.drain()
+    enriched = enrich_documents(ctx.store, Enricher(n_process=1))
+    assert enriched.enriched == ctx.store.count() and enriched.failed == 0
     ctx.indexer.drain()
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from store.index.query import SearchQuery, SearchResult
+from textnorm import fold_phrase
 
 EPOCH = dt.date(1600, 1, 1)
 SEQ_BITS = 32
@@ -30,10 +31,20 @@ class IndexedDoc:
     added: dt.date | None = None
     case_id: str | None = None
     url: str | None = None
+    # from enrichment (analyzers), merged with users' corrections
+    places: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # every spelling of the places and actors found
+    event_months: list[int] = field(default_factory=list)  # year * 12 + month - 1, for each month covered
 
     @property
     def year(self) -> int | None:
         return self.published.year if self.published else None
+
+    def alias_keys(self) -> list[str]:
+        """Folded whole names ("muqdisho", "forces de soutien rapide") a query can match exactly."""
+        return sorted({k for k in (fold_phrase(a) for a in self.aliases) if k})
 
     def published_key(self) -> int:
         return sort_key(self.published, self.seq)
@@ -49,6 +60,10 @@ def sort_key(day: dt.date | None, seq: int) -> int:
     """
     days = (day - EPOCH).days + 1 if day else 0
     return (days << SEQ_BITS) | (seq & ((1 << SEQ_BITS) - 1))
+
+
+def month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def day_number(day: dt.date) -> int:

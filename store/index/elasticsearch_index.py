@@ -21,10 +21,11 @@ from elasticsearch.helpers import streaming_bulk
 
 from config.es_mappings import index_template
 from store.index.analysis import analyze, chain_for_language
-from store.index.base import IndexedDoc
+from store.index.base import IndexedDoc, month_number
 from store.index.errors import BadQuery, IndexUnavailable
 from store.index.query import (
     FACET_FIELDS,
+    FILTER_FIELDS,
     And,
     Cursor,
     FacetBucket,
@@ -40,20 +41,15 @@ from store.index.query import (
     Term,
     Wildcard,
 )
-from textnorm import iter_raw_tokens, normalize
+from textnorm import fold_phrase, iter_raw_tokens, normalize
 
 log = logging.getLogger(__name__)
 
 # field -> boost; same weights as the embedded engine
 STEMMED_FIELDS = {"content_fr": 1.0, "content_en": 1.0}
 EXACT_FIELDS = {"content_fr.exact": 0.4, "content_en.exact": 0.4, "content_other": 0.4, "title": 2.0}
-FILTER_FIELD = {
-    "kind": "kind",
-    "country": "country",
-    "source": "source",
-    "doc_type": "doc_type",
-    "language": "language",
-}
+ALIAS_BOOST = 0.3
+FILTER_FIELD = {name: name for name in FILTER_FIELDS}
 FRAGMENT_CHARS = 220
 SOURCE_FIELDS = [
     "id",
@@ -86,6 +82,9 @@ def _text_query(text: str, slop: int, is_term: bool) -> dq.Query | None:
         else:
             shoulds.append(dq.ConstantScore(filter=dq.Term(language=chain), boost=0.0))
     shoulds += [_phrase(f, text, slop, b) for f, b in EXACT_FIELDS.items()]
+    key = fold_phrase(text)
+    if key:
+        shoulds.append(dq.Term(alias_key={"value": key, "boost": ALIAS_BOOST}))
     return dq.Bool(should=shoulds, minimum_should_match=1)
 
 
@@ -145,7 +144,15 @@ def base_query(query: SearchQuery) -> dq.Query:
         clause: dq.Query = dq.Terms(**{FILTER_FIELD[f.field]: list(f.values)})  # type: ignore[arg-type]
         (must_not if f.negate else filters).append(clause)
     for r in query.ranges:
-        bounds: dict[str, str] = {}
+        bounds: dict[str, str | int] = {}
+        if r.field == "events":
+            if r.gte:
+                bounds["gte"] = month_number(r.gte)
+            if r.lte:
+                bounds["lte"] = month_number(r.lte)
+            if bounds:
+                filters.append(dq.Range(event_month=bounds))
+            continue
         if r.gte:
             bounds["gte"] = r.gte.isoformat()
         if r.lte:
@@ -213,6 +220,11 @@ def to_source(d: IndexedDoc) -> dict[str, Any]:
         "title": title,
         content_field: f"{title}\n{text}",
         "text": text,
+        "place": d.places,
+        "actor": d.actors,
+        "topic": d.topics,
+        "event_month": d.event_months,
+        "alias_key": d.alias_keys(),
     }
 
 

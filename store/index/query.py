@@ -53,8 +53,8 @@ Node = Term | Phrase | Wildcard | And | Or | Not | MatchAll
 
 # ---- request ------------------------------------------------------------------------------------
 
-FILTER_FIELDS: tuple[str, ...] = ("kind", "country", "source", "doc_type", "language")
-FACET_FIELDS: tuple[str, ...] = ("country", "source", "doc_type", "language", "kind", "year")
+FILTER_FIELDS: tuple[str, ...] = ("kind", "country", "source", "doc_type", "language", "place", "actor", "topic")
+FACET_FIELDS: tuple[str, ...] = ("country", "source", "doc_type", "language", "kind", "year", "place", "actor", "topic")
 SortKey = Literal["relevance", "published", "added"]
 
 
@@ -67,7 +67,7 @@ class FieldFilter:
 
 @dataclass(frozen=True)
 class DateRange:
-    field: Literal["published", "added"]
+    field: Literal["published", "added", "events"]
     gte: dt.date | None = None
     lte: dt.date | None = None
 

@@ -37,9 +37,21 @@ from textnorm import normalize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-KEYWORDS = ("id", "kind", "source", "doc_type", "language", "country", "case_id")
-NUMBERS = ("published_day", "added_day", "published_key", "added_key", "year")
+SCHEMA_VERSION = 3
+KEYWORDS = (
+    "id",
+    "kind",
+    "source",
+    "doc_type",
+    "language",
+    "country",
+    "case_id",
+    "place",
+    "actor",
+    "topic",
+    "alias_key",
+)
+NUMBERS = ("published_day", "added_day", "published_key", "added_key", "year", "event_month")
 
 
 def build_schema() -> tantivy.Schema:
@@ -74,6 +86,11 @@ def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
         doc.add_text("country", c)
     if d.case_id:
         doc.add_text("case_id", d.case_id)
+    for field_name, values in (("place", d.places), ("actor", d.actors), ("topic", d.topics)):
+        for v in values:
+            doc.add_text(field_name, v)
+    for month in d.event_months:
+        doc.add_integer("event_month", month)
     if d.published:
         doc.add_integer("published_day", day_number(d.published))
         doc.add_integer("year", d.published.year)
@@ -91,6 +108,8 @@ def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
     # the title is the start of the content: its exact tokens are the first ones
     title_end = len(title)
     doc.add_pre_tokenized_text("title_exact", _pretokenized([t for t in analysed["exact"] if t[3] <= title_end]))
+    for key in d.alias_keys():
+        doc.add_text("alias_key", key)
     meta = {
         "id": d.id,
         "kind": d.kind,
@@ -121,6 +140,7 @@ class TantivyIndex:
         self._lock = threading.RLock()
         self._current_stamp: float = -1.0
         self._index: tantivy.Index | None = None
+        self.fresh = False
         self._open_current()
 
     # ---- versions -------------------------------------------------------------------------------
@@ -147,7 +167,9 @@ class TantivyIndex:
     def _open_current(self) -> None:
         with self._lock:
             version = self._read_current()
-            if version is None or not (self.root / version).exists():
+            outdated = version is not None and not version.startswith(f"v{SCHEMA_VERSION}-")
+            if version is None or outdated or not (self.root / version).exists():
+                self.fresh = True  # an empty index of this schema: the caller re-queues the store
                 path = self._new_version()
                 tantivy.Index(self.schema, path=str(path))
                 self._write_current(path.name)

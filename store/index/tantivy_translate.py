@@ -10,8 +10,9 @@ from __future__ import annotations
 import tantivy
 
 from store.index.analysis import Chain, analyze
-from store.index.base import day_number
+from store.index.base import day_number, month_number
 from store.index.query import (
+    FILTER_FIELDS,
     And,
     DateRange,
     FieldFilter,
@@ -25,7 +26,7 @@ from store.index.query import (
     Wildcard,
 )
 from store.index.query_parser import wildcard_regex
-from textnorm import iter_raw_tokens
+from textnorm import fold_phrase, iter_raw_tokens
 
 # field -> (chain, boost)
 TEXT_FIELDS: dict[str, tuple[Chain, float]] = {
@@ -34,13 +35,8 @@ TEXT_FIELDS: dict[str, tuple[Chain, float]] = {
     "content_exact": ("exact", 0.4),
     "title_exact": ("exact", 2.0),
 }
-KEYWORD_FIELD = {
-    "kind": "kind",
-    "country": "country",
-    "source": "source",
-    "doc_type": "doc_type",
-    "language": "language",
-}
+KEYWORD_FIELD = {name: name for name in FILTER_FIELDS}
+ALIAS_BOOST = 0.3
 
 Occur = tantivy.Occur
 
@@ -70,6 +66,11 @@ def _text_query(schema: tantivy.Schema, text: str, slop: int, is_term: bool) -> 
             q = tantivy.Query.boost_query(q, boost)
         if q is not None:
             clauses.append((Occur.Should, q))
+    # the whole query text may be another spelling of a place or actor the document mentions
+    key = fold_phrase(text)
+    if key:
+        alias = tantivy.Query.term_query(schema, "alias_key", key)
+        clauses.append((Occur.Should, tantivy.Query.boost_query(alias, ALIAS_BOOST)))
     if not clauses:
         return None
     return tantivy.Query.boolean_query(clauses)
@@ -89,8 +90,9 @@ def to_query(schema: tantivy.Schema, node: Node) -> tantivy.Query | None:
         regex = wildcard_regex(node.pattern)
         return tantivy.Query.boolean_query(
             [
-                (Occur.Should, tantivy.Query.regex_query(schema, "content_exact", regex)),
-                (Occur.Should, tantivy.Query.boost_query(tantivy.Query.regex_query(schema, "title_exact", regex), 2.0)),
+                (Occur.Should, tantivy.Query.boost_query(tantivy.Query.regex_query(schema, field, regex), boost))
+                for field, (chain, boost) in TEXT_FIELDS.items()
+                if chain == "exact"
             ]
         )
     if isinstance(node, Not):
@@ -135,9 +137,14 @@ def filter_clauses(
         q = tantivy.Query.term_set_query(schema, KEYWORD_FIELD[f.field], list(f.values))
         clauses.append((Occur.MustNot if f.negate else Occur.Must, q))
     for r in ranges:
-        field = f"{r.field}_day"
-        lo = day_number(r.gte) if r.gte else None
-        hi = day_number(r.lte) if r.lte else None
+        if r.field == "events":
+            field = "event_month"
+            lo = month_number(r.gte) if r.gte else None
+            hi = month_number(r.lte) if r.lte else None
+        else:
+            field = f"{r.field}_day"
+            lo = day_number(r.gte) if r.gte else None
+            hi = day_number(r.lte) if r.lte else None
         if lo is None and hi is None:
             continue
         clauses.append((Occur.Must, tantivy.Query.range_query(schema, field, tantivy.FieldType.Integer, lo, hi)))

@@ -28,7 +28,7 @@ def test_search_shape(client: TestClient) -> None:
     hit = body["hits"][0]
     assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}
     assert any("<mark>Darfour</mark>" in s for s in hit["snippets"])
-    assert body["facets"]["source"] == [{"value": "cnda", "count": body["total"]}]
+    assert body["facets"]["source"][0] == {"value": "cnda", "count": 2}  # then notes spelling it "Darfur"
 
 
 def test_filters_negation_sort_and_cursor(client: TestClient) -> None:

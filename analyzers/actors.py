@@ -1,0 +1,248 @@
+"""Actors: the curated, editable list (config/actors.json) with aliases and acronyms in any language,
+plus people and organisations found by spaCy's French NER, or by capitalisation cues in English."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.model import Mention
+from textnorm import fold, iter_raw_tokens
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+MAX_NAME_TOKENS = 10
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    type: str
+    name: str
+    countries: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class ActorList:
+    by_id: dict[str, Actor]
+    by_name: dict[str, Actor]  # folded multi-token key
+    by_acronym: dict[str, Actor]  # exact case
+
+    def spellings(self, actor_id: str) -> list[str]:
+        a = self.by_id.get(actor_id)
+        return list(a.aliases) if a else []
+
+
+@lru_cache(maxsize=1)
+def default_actors() -> ActorList:
+    data = json.loads((CONFIG / "actors.json").read_text())["actors"]
+    by_id, by_name, by_acr = {}, {}, {}
+    for entry in data:
+        actor = Actor(
+            entry["id"],
+            entry["type"],
+            entry["names"][0],
+            tuple(entry["countries"]),
+            tuple(entry["names"] + entry["acronyms"]),
+        )
+        by_id[actor.id] = actor
+        for n in entry["names"]:
+            by_name[" ".join(fold(t) for t, _, _ in iter_raw_tokens(n))] = actor
+        for a in entry["acronyms"]:
+            by_acr[a] = actor
+    return ActorList(by_id, by_name, by_acr)
+
+
+def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:
+    tokens = list(iter_raw_tokens(text))
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        raw = tokens[i][0]
+        if raw in actors.by_acronym:
+            hit = (actors.by_acronym[raw], 1)
+        elif raw[:1].isupper():
+            for length in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
+                key = " ".join(fold(t) for t, _, _ in tokens[i : i + length])
+                if key in actors.by_name:
+                    hit = (actors.by_name[key], length)
+                    break
+        if hit:
+            actor, length = hit
+            start, end = tokens[i][1], tokens[i + length - 1][2]
+            found.append(
+                Mention(
+                    "actor",
+                    actor.id,
+                    actor.name,
+                    text[start:end],
+                    start,
+                    end,
+                    {"actor_type": actor.type, "listed": True},
+                )
+            )
+            i += length
+        else:
+            i += 1
+    return found
+
+
+_ORG_WORDS = {
+    "forces",
+    "force",
+    "army",
+    "party",
+    "front",
+    "movement",
+    "council",
+    "ministry",
+    "police",
+    "brigade",
+    "group",
+    "union",
+    "commission",
+    "committee",
+    "watch",
+    "agency",
+    "militia",
+    "service",
+    "services",
+    "office",
+    "organisation",
+    "organization",
+    "court",
+    "tribunal",
+    "government",
+    "authority",
+    "guard",
+}
+_TITLES = {
+    "president",
+    "minister",
+    "general",
+    "colonel",
+    "commander",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sheikh",
+    "emir",
+    "governor",
+    "leader",
+    "judge",
+}
+_CAP_SEQ = re.compile(r"\b[A-Z][\w'’\-]+(?:\s+(?:of|for|the|and|al|el|bin|ibn|de|du|des)?\s*[A-Z][\w'’\-]+){1,6}")
+
+
+def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Organisations (capitalised names holding an organisation word) and people (after a title)."""
+    found: list[Mention] = []
+    for m in _CAP_SEQ.finditer(text):
+        start, end = m.span()
+        if any(a < end and start < b for a, b in skip):
+            continue
+        words = m.group().split()
+        lowered = [fold(w) for w in words]
+        before = text[max(0, start - 20) : start].split()
+        if set(lowered) & _ORG_WORDS and lowered[0] not in ("the", "in", "on", "since"):
+            found.append(
+                Mention(
+                    "actor",
+                    "org:" + " ".join(lowered),
+                    m.group(),
+                    m.group(),
+                    start,
+                    end,
+                    {"actor_type": "organisation", "listed": False},
+                )
+            )
+        elif before and fold(before[-1].strip(".,")) in _TITLES and len(words) >= 2:
+            found.append(
+                Mention(
+                    "actor",
+                    "per:" + " ".join(lowered),
+                    m.group(),
+                    m.group(),
+                    start,
+                    end,
+                    {"actor_type": "person", "listed": False},
+                )
+            )
+    return found
+
+
+_GENERIC = {
+    "cour",
+    "conseil",
+    "armee",
+    "agence",
+    "commission",
+    "tribunal",
+    "office",
+    "ministere",
+    "gouvernement",
+    "etat",
+    "republique",
+    "haut-commissariat",
+    "direction",
+    "assemblee",
+    "comite",
+    "fonds",
+    "bureau",
+    "president",
+    "cheffe",
+    "chef",
+    "la",
+    "le",
+    "les",
+    "mission",
+    "union",
+    "police",
+    "service",
+}
+_HONORIFICS = {"mme", "m", "me", "maitre", "mr", "mrs", "ms", "mlle"}
+_BOILERPLATE = {"peuple francais", "la cheffe de chambre", "le president", "la presidente", "nations unies"}
+_ELIDED_TAIL = re.compile(r"\s+(?:qu|d|l|n|s|j|c)[’']$", re.I)
+
+
+def from_ner(ents: list[tuple[str, str, int, int]], skip: list[tuple[int, int]]) -> list[Mention]:
+    """spaCy PER/ORG entities not already covered by a listed actor, without the usual noise:
+    generic words ("Cour", "Conseil"), pseudonymised initials ("Mme A."), running headers."""
+    out = []
+    for raw, label, start, end in ents:
+        if label not in ("PER", "ORG") or any(a < end and start < b for a, b in skip) or "\n" in raw:
+            continue
+        text = _ELIDED_TAIL.sub("", raw.strip())
+        words = text.split()
+        folded = [fold(w.strip(".,")) for w in words]
+        if len(text) < 3 or sum(len(w.strip(".")) == 1 for w in words) * 2 >= len(words):
+            continue  # letter-spaced headers, initials of pseudonymised persons
+        if label == "PER" and (len(words) < 2 or any(len(w.strip(".")) == 1 for w in words)):
+            continue  # a lone name or a name with an initial is too ambiguous to be an actor
+        if label == "ORG" and len(words) == 1 and not (text.isupper() and len(text) >= 3):
+            continue  # a single capitalised word is a generic noun more often than an organisation
+        if folded[0] in _GENERIC and len(words) <= 2:
+            continue
+        if label == "PER" and folded[0].strip(".") in _HONORIFICS:
+            continue  # judges, rapporteurs and counsel named in a decision are not COI actors
+        if fold(text) in _BOILERPLATE:
+            continue
+        end = start + len(text)
+        kind = "person" if label == "PER" else "organisation"
+        out.append(
+            Mention(
+                "actor",
+                f"{label.lower()}:" + " ".join(folded),
+                text,
+                text,
+                start,
+                end,
+                {"actor_type": kind, "listed": False},
+            )
+        )
+    return out

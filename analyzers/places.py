@@ -1,0 +1,238 @@
+"""Find places in text and resolve them against the gazetteer; rank the countries a text is about."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.gazetteer import Gazetteer, Place
+from analyzers.model import Mention
+from textnorm import fold, iter_raw_tokens
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+MAX_SPAN = 4
+# Capitalised words that are also places somewhere: never a place on their own.
+_NOT_ALONE = {
+    "police",
+    "cour",
+    "court",
+    "article",
+    "etat",
+    "state",
+    "section",
+    "page",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "north",
+    "south",
+    "east",
+    "west",
+    "union",
+    "republic",
+    "republique",
+    "president",
+    "convention",
+    "date",
+    "code",
+    "mission",
+    "office",
+    "bureau",
+    "centre",
+    "center",
+    "commission",
+    "committee",
+    "comite",
+    "conseil",
+    "council",
+    "mars",
+    "mai",
+    "may",
+    "june",
+    "juin",
+    "august",
+    "independence",
+    "liberty",
+    "victoria",
+    "alexandria",
+    "florence",
+    "lorraine",
+    "christ",
+    "jesus",
+    "marie",
+    "mary",
+    "grace",
+    "hope",
+    "unity",
+    "justice",
+    "paix",
+    "peace",
+    "lu",
+    "vu",
+    "considerant",
+    "decide",
+    "decision",
+    "ministere",
+    "ministry",
+    "forces",
+    "force",
+    "armee",
+    "army",
+    "general",
+    "aden",
+    "salut",
+    "sam",
+    "paul",
+    "pierre",
+    "jean",
+    "martin",
+    "ali",
+    "omar",
+    "hassan",
+    "hussein",
+    "mohamed",
+    "abdallah",
+    "ahmed",
+    "said",
+    "moussa",
+    "issa",
+    "ibrahim",
+    "adam",
+    "david",
+    "joseph",
+    "tribunal",
+    "cnda",
+    "ofpra",
+    "annex",
+    "annexe",
+    "table",
+    "figure",
+    "chapter",
+    "chapitre",
+    "mme",
+    "mr",
+    "ms",
+    "dr",
+    "m",
+    "sir",
+    "saint",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "capital",
+    "coast",
+    "upper",
+    "lower",
+    "greater",
+}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    data = json.loads((CONFIG / "countries.json").read_text())["countries"]
+    out: dict[str, str] = {}
+    for code, entry in data.items():
+        for d in entry.get("demonyms", []):
+            out[" ".join(fold(w) for w in d.replace("-", " ").split())] = code
+    return out
+
+
+def find_places(
+    text: str,
+    gazetteer: Gazetteer,
+    context_countries: Sequence[str] = (),
+    ner_spans: Sequence[tuple[int, int]] | None = None,
+) -> list[Mention]:
+    """Place mentions, longest match first; ambiguous names resolved towards the context countries."""
+    tokens = list(iter_raw_tokens(text))
+    context = set(context_countries)
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        matched = False
+        for length in range(min(MAX_SPAN, len(tokens) - i), 0, -1):
+            span = tokens[i : i + length]
+            first, last = span[0][0], span[-1][0]
+            if not (first[:1].isupper() and last[:1].isupper()):
+                continue
+            # a span must not cross a sentence or line break
+            gap = text[span[0][1] : span[-1][2]]
+            if "\n" in gap or ". " in gap:
+                continue
+            key = " ".join(fold(t) for t, _, _ in span)
+            candidates = gazetteer.by_name.get(key)
+            if not candidates:
+                continue
+            if length == 1 and (key in _NOT_ALONE or len(key) < 3):
+                continue
+            place = _choose(candidates, context, length, (span[0][1], span[-1][2]), ner_spans)
+            if place is None:
+                continue
+            start, end = span[0][1], span[-1][2]
+            found.append(
+                Mention(
+                    "place",
+                    place.id,
+                    place.name,
+                    text[start:end],
+                    start,
+                    end,
+                    {"country": place.country, "level": place.level},
+                )
+            )
+            i += length
+            matched = True
+            break
+        if not matched:
+            i += 1
+    return found
+
+
+def _choose(
+    candidates: list[Place],
+    context: set[str],
+    length: int,
+    span: tuple[int, int],
+    ner_spans: Sequence[tuple[int, int]] | None,
+) -> Place | None:
+    """A lone-word city needs support: spaCy saw a place there (French text, ``ner_spans`` given), or
+    (without NER) the city lies in a country the document is about; very large cities always count."""
+    rank = {"country": 0, "admin1": 1, "region": 1, "city": 2, "locality": 3}
+    ordered = sorted(candidates, key=lambda p: (p.country not in context, rank.get(p.level, 4), -p.population))
+    best = ordered[0]
+    if best.level != "city" or length > 1:
+        return best
+    if best.population >= 1_000_000:
+        return best
+    if ner_spans is not None:
+        return best if any(a <= span[0] and span[1] <= b for a, b in ner_spans) else None
+    return best if best.country in context else None
+
+
+def rank_countries(
+    title: str, text: str, places: Sequence[Mention], metadata: Sequence[str], gazetteer: Gazetteer
+) -> list[str]:
+    """Countries the document is about, most relevant first: metadata, then mentions weighted by
+    kind (country names and demonyms 1, places inside the country 0.5) and position (title x3)."""
+    score: Counter[str] = Counter()
+    title_len = len(title)
+    for m in places:
+        weight = 1.0 if m.extra.get("level") == "country" else 0.5
+        if m.start < title_len:
+            weight *= 3
+        score[m.extra["country"]] += weight
+    dem = demonyms()
+    for raw, start, _ in iter_raw_tokens(text):
+        code = dem.get(fold(raw))
+        if code:
+            score[code] += 3.0 if start < title_len else 1.0
+    ranked = [c for c, _ in score.most_common()]
+    top = score[ranked[0]] if ranked else 0
+    keep = [c for c in ranked if score[c] >= max(2.0, 0.25 * top)]
+    return list(dict.fromkeys([*metadata, *keep]))

@@ -1,0 +1,54 @@
+"""Topics from the small controlled COI vocabulary in config/topics.json (edited by the research desk)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.model import Mention
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    fr: str
+    en: str
+    pattern: re.Pattern[str]
+
+
+def fold_text(text: str) -> str:
+    """Lower-cased, accent-free text of the same length (one character in, one out)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+@lru_cache(maxsize=1)
+def default_topics() -> tuple[int, tuple[Topic, ...]]:
+    data = json.loads((CONFIG / "topics.json").read_text())
+    topics = tuple(
+        Topic(
+            t["id"],
+            t["fr"],
+            t["en"],
+            re.compile(r"\b(?:" + "|".join(re.escape(fold_text(k)) for k in t["keywords"]) + ")"),
+        )
+        for t in data["topics"]
+    )
+    return int(data["min_hits"]), topics
+
+
+def find_topics(title: str, text: str, locale: str = "fr") -> list[Mention]:
+    min_hits, topics = default_topics()
+    folded_title, folded_text = fold_text(title), fold_text(text)
+    out = []
+    for t in topics:
+        hits = 3 * len(t.pattern.findall(folded_title)) + len(t.pattern.findall(folded_text))
+        if hits >= min_hits:
+            out.append(Mention("topic", t.id, t.fr if locale == "fr" else t.en, extra={"hits": hits}))
+    return sorted(out, key=lambda m: -m.extra["hits"])

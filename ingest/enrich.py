@@ -1,0 +1,83 @@
+"""Run NLP enrichment over stored documents: only those never enriched or whose input changed.
+
+Enrichment runs after a document is stored and indexed (it is searchable before it is enriched);
+each result is saved with the document queued for reindexing in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from analyzers.actors import default_actors
+from analyzers.enricher import Enricher, EnrichInput, input_hash
+from analyzers.gazetteer import default_gazetteer
+from analyzers.model import ENRICHER_VERSION, Enrichment
+from store.documents import DocumentStore
+from store.models import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EnrichReport:
+    enriched: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def _input(d: Document) -> EnrichInput:
+    return EnrichInput(d.id, d.title, d.text, d.language, list(d.countries or []))
+
+
+def search_aliases(e: Enrichment) -> list[str]:
+    """Every spelling of the places and actors found, so a search for one spelling finds the others."""
+    gaz, actors = default_gazetteer(), default_actors()
+    names: dict[str, None] = {}
+    for m in e.mentions:
+        if m.type == "place":
+            for n in gaz.spellings(m.value)[:150]:
+                names.setdefault(n, None)
+        elif m.type == "actor":
+            for n in actors.spellings(m.value) or [m.label]:
+                names.setdefault(n, None)
+    return list(names)
+
+
+def enrich_documents(
+    store: DocumentStore,
+    enricher: Enricher,
+    force: bool = False,
+    batch_size: int = 32,
+    total: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> EnrichReport:
+    report = EnrichReport()
+    known = {} if force else store.enrichment_hashes()
+    todo: list[EnrichInput] = []
+    for batch in store.iter_documents():
+        for d in batch:
+            inp = _input(d)
+            if not force and known.get(d.id) == input_hash(inp):
+                report.skipped += 1  # unchanged since its last enrichment: costs nothing
+                continue
+            todo.append(inp)
+    if total:
+        total(len(todo))
+    for i in range(0, len(todo), batch_size):
+        chunk = todo[i : i + batch_size]
+        try:
+            results = enricher.enrich(chunk)
+        except Exception:  # one bad batch must not stop the run; its documents stay unenriched
+            log.exception("enrichment failed for a batch of %d documents", len(chunk))
+            report.failed += len(chunk)
+            continue
+        for inp, e in zip(chunk, results, strict=True):
+            payload = e.to_json()
+            payload["aliases"] = search_aliases(e)
+            store.save_enrichment(inp.id, ENRICHER_VERSION, e.text_hash, payload)
+            report.enriched += 1
+        if progress:
+            progress(len(chunk))
+    return report
