@@ -136,7 +136,8 @@ _TITLES = {
     "leader",
     "judge",
 }
-_CAP_SEQ = re.compile(r"\b[A-Z][\w'’\-]+(?:\s+(?:of|for|the|and|al|el|bin|ibn|de|du|des)?\s*[A-Z][\w'’\-]+){1,6}")
+_NAME_WORD = r"(?:(?:al|el|ul|ad|as|ash|bin|ibn)-)?[A-Z][\w'’\-]+"
+_CAP_SEQ = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:of|for|the|and|bin|ibn|de|du|des)?\s*{_NAME_WORD}){{1,6}}")
 
 
 def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
@@ -144,9 +145,16 @@ def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]
     found: list[Mention] = []
     for m in _CAP_SEQ.finditer(text):
         start, end = m.span()
+        name = m.group()
+        if name.split()[0] in ("The", "In", "On", "Since", "After", "During", "When"):
+            rest = name.split(None, 1)
+            if len(rest) < 2:
+                continue
+            start += len(name) - len(rest[1])
+            name = rest[1]
         if any(a < end and start < b for a, b in skip):
             continue
-        words = m.group().split()
+        words = name.split()
         lowered = [fold(w) for w in words]
         before = text[max(0, start - 20) : start].split()
         if set(lowered) & _ORG_WORDS and lowered[0] not in ("the", "in", "on", "since"):
@@ -161,6 +169,10 @@ def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]
                     {"actor_type": "organisation", "listed": False},
                 )
             )
+        elif lowered[0] in _TITLES and len(words) >= 3:
+            person = name.split(None, 1)[1]
+            found.append(Mention("actor", "per:" + " ".join(lowered[1:]), person, person, end - len(person), end,
+                                 {"actor_type": "person", "listed": False}))
         elif before and fold(before[-1].strip(".,")) in _TITLES and len(words) >= 2:
             found.append(
                 Mention(

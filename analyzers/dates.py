@@ -100,6 +100,8 @@ def find_dates(text: str) -> list[Mention]:
             p = _parse(m.group())
             if p and free(m.start(), m.end()):
                 add(m, _iso(*p), p[0], p[1], p[2])
+            elif p is None:
+                taken.append((m.start(), m.end()))  # an impossible date ("31 février") is no date at all
     for m in _CUED_YEAR_RE.finditer(text):
         p = _parse(m.group("a"))
         if p and free(m.start(), m.end()):
