@@ -1,4 +1,5 @@
-"""NLP enrichment (language, places, actors, dates, topics, decision fields). Not built yet: see issue 9.
+"""NLP enrichment: language, countries, places (gazetteer), actors, dates and periods, topics.
 
-Search-time text analysis (tokenising, folding, stemming) lives with the indexes, in store/index/analysis.py.
+Imports only ``config`` and ``textnorm``. Search-time text analysis (tokenising, folding, stemming)
+lives with the indexes, in store/index/analysis.py.
 """

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzers.model import Mention
-from textnorm import fold, iter_raw_tokens
+from textnorm import fold, iter_raw_tokens, name_tokens
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_NAME_TOKENS = 10
@@ -57,7 +57,8 @@ def default_actors() -> ActorList:
 
 
 def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:
-    tokens = list(iter_raw_tokens(text))
+    """Listed actors under any of their names (any case: "les taliban") or acronyms (exact case)."""
+    tokens = name_tokens(text)
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -65,7 +66,7 @@ def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:
         raw = tokens[i][0]
         if raw in actors.by_acronym:
             hit = (actors.by_acronym[raw], 1)
-        elif raw[:1].isupper():
+        else:
             for length in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
                 key = " ".join(fold(t) for t, _, _ in tokens[i : i + length])
                 if key in actors.by_name:
@@ -119,7 +120,21 @@ _ORG_WORDS = {
     "government",
     "authority",
     "guard",
+    "assembly",
+    "parliament",
+    "senate",
+    "congress",
+    "alliance",
+    "coalition",
+    "league",
+    "rally",
+    "federation",
+    "commissioner",
+    "commissioner-general",
+    "directorate",
+    "intelligence",
 }
+_LEADING = {"The", "In", "On", "Since", "After", "During", "When", "While", "According"}
 _TITLES = {
     "president",
     "minister",
@@ -146,7 +161,7 @@ def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]
     for m in _CAP_SEQ.finditer(text):
         start, end = m.span()
         name = m.group()
-        if name.split()[0] in ("The", "In", "On", "Since", "After", "During", "When"):
+        if name.split()[0] in _LEADING:
             rest = name.split(None, 1)
             if len(rest) < 2:
                 continue
@@ -157,34 +172,16 @@ def find_english_actors(text: str, skip: list[tuple[int, int]]) -> list[Mention]
         words = name.split()
         lowered = [fold(w) for w in words]
         before = text[max(0, start - 20) : start].split()
-        if set(lowered) & _ORG_WORDS and lowered[0] not in ("the", "in", "on", "since"):
-            found.append(
-                Mention(
-                    "actor",
-                    "org:" + " ".join(lowered),
-                    m.group(),
-                    m.group(),
-                    start,
-                    end,
-                    {"actor_type": "organisation", "listed": False},
-                )
-            )
+        if len(words) >= 2 and set(lowered) & _ORG_WORDS:
+            kind, key, label = "organisation", "org:" + " ".join(lowered), name
         elif lowered[0] in _TITLES and len(words) >= 3:
-            person = name.split(None, 1)[1]
-            found.append(Mention("actor", "per:" + " ".join(lowered[1:]), person, person, end - len(person), end,
-                                 {"actor_type": "person", "listed": False}))
+            label = name.split(None, 1)[1]
+            kind, key, start = "person", "per:" + " ".join(lowered[1:]), end - len(label)
         elif before and fold(before[-1].strip(".,")) in _TITLES and len(words) >= 2:
-            found.append(
-                Mention(
-                    "actor",
-                    "per:" + " ".join(lowered),
-                    m.group(),
-                    m.group(),
-                    start,
-                    end,
-                    {"actor_type": "person", "listed": False},
-                )
-            )
+            kind, key, label = "person", "per:" + " ".join(lowered), name
+        else:
+            continue
+        found.append(Mention("actor", key, label, label, start, end, {"actor_type": kind, "listed": False}))
     return found
 
 

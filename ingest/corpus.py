@@ -315,7 +315,8 @@ _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "td", "th", "blockquote", "d
 
 
 def html_text(data: bytes) -> str:
-    root = lxml.html.fromstring(data)
+    # decode first: lxml would read bytes without a charset declaration as Latin-1 ("Sudanâs")
+    root = lxml.html.fromstring(data.decode("utf-8", errors="replace"))
     for bad in root.xpath("//script|//style|//nav|//noscript"):
         bad.drop_tree()
     parts = []

@@ -55,3 +55,28 @@ def iter_raw_tokens(text: str) -> Iterator[tuple[str, int, int]]:
 def fold_phrase(text: str) -> str:
     """A name folded and re-joined token by token: "Al-Fāshir" -> "al fashir"."""
     return " ".join(fold(t) for t, _, _ in iter_raw_tokens(text))
+
+
+_ELIDED = re.compile(r"^(?:l|d|qu|jusqu|lorsqu|puisqu|s|n|j|m|t|c)['’](?=\w)", re.I)
+_GLUED = re.compile(r"(?<=[a-z])\.(?=[A-Z])")
+
+
+def name_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Tokens for finding names: elided articles cut off ("d’El Fasher" -> "El", "Fasher") and
+    sentences glued by a missing space split ("Afghanistan.The" -> "Afghanistan", "The")."""
+    out: list[tuple[str, int, int]] = []
+    for raw, start, _end in iter_raw_tokens(text):
+        pieces = [(raw, start)]
+        if _GLUED.search(raw):
+            pieces = []
+            offset = 0
+            for part in _GLUED.split(raw):
+                pieces.append((part, start + offset))
+                offset += len(part) + 1
+        for piece, pstart in pieces:
+            m = _ELIDED.match(piece)
+            if m:
+                piece, pstart = piece[m.end():], pstart + m.end()
+            if piece:
+                out.append((piece, pstart, pstart + len(piece)))
+    return out

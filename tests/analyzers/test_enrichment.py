@@ -19,9 +19,18 @@ from store.schemas import DocumentCreate
 
 @pytest.mark.parametrize(
     ("spelling", "place_id"),
-    [("Mogadishu", "geonames:53654"), ("Mogadiscio", "geonames:53654"), ("Muqdisho", "geonames:53654"),
-     ("El Fasher", "geonames:379555"), ("Al Fashir", "geonames:379555"), ("Darfour Nord", "iso:SD-DN"),
-     ("North Darfur", "iso:SD-DN"), ("Soudan", "iso:SDN"), ("RDC", "iso:COD"), ("Cisjordanie", "local:cisjordanie")],
+    [
+        ("Mogadishu", "geonames:53654"),
+        ("Mogadiscio", "geonames:53654"),
+        ("Muqdisho", "geonames:53654"),
+        ("El Fasher", "geonames:379555"),
+        ("Al Fashir", "geonames:379555"),
+        ("Darfour Nord", "iso:SD-DN"),
+        ("North Darfur", "iso:SD-DN"),
+        ("Soudan", "iso:SDN"),
+        ("RDC", "iso:COD"),
+        ("Cisjordanie", "local:cisjordanie"),
+    ],
 )
 def test_gazetteer_knows_every_spelling(spelling: str, place_id: str) -> None:
     assert default_gazetteer().lookup(spelling)[0].id == place_id
@@ -55,7 +64,9 @@ def test_listed_actors_in_any_language() -> None:
 
 
 def test_english_actor_cues() -> None:
-    found = find_english_actors("The National Intelligence and Security Service detained him, said President Omar al-Bashir.", [])
+    found = find_english_actors(
+        "The National Intelligence and Security Service detained him, said President Omar al-Bashir.", []
+    )
     kinds = {m.extra["actor_type"]: m.label for m in found}
     assert "National Intelligence and Security Service" in kinds["organisation"]
     assert kinds["person"] == "Omar al-Bashir"
@@ -114,9 +125,15 @@ def test_enrichment_input_hash_changes_with_the_text() -> None:
 def test_unchanged_documents_are_not_enriched_again_and_corrections_survive(fresh_ctx: AppContext) -> None:
     from ingest.enrich import enrich_documents
 
-    doc = DocumentCreate(kind="coi", title="Rapport sur Kadugli", source="upload", language="fr",
-                         text="Des combats ont eu lieu à Kadugli, au Kordofan du Sud, en juin 2023.",
-                         published=dt.date(2024, 1, 1), external_id="k1")
+    doc = DocumentCreate(
+        kind="coi",
+        title="Rapport sur Kadugli",
+        source="upload",
+        language="fr",
+        text="Des combats ont eu lieu à Kadugli, au Kordofan du Sud, en juin 2023.",
+        published=dt.date(2024, 1, 1),
+        external_id="k1",
+    )
     doc_id = fresh_ctx.store.add(doc, doc.text.encode(), "text/plain", "k1", "tests").id
     enricher = Enricher(use_ner=False)
     first = enrich_documents(fresh_ctx.store, enricher)
