@@ -187,7 +187,7 @@ def _city_places() -> list[Place]:
         country = pycountry.countries.get(alpha_2=city["countrycode"])
         if country is None:
             continue
-        alt = [n for n in city.get("alternatenames") or [] if _LATIN.match(n) and len(n) >= 3 and not n.isupper()]
+        alt = [n for n in city.get("alternatenames") or [] if _LATIN.match(n) and len(n) >= 4 and not n.isupper()]
         out.append(
             Place(
                 f"geonames:{city['geonameid']}",

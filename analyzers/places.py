@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -14,6 +15,8 @@ from textnorm import fold, iter_raw_tokens, name_tokens
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_SPAN = 7
+_NAMES_BEFORE = re.compile(r"\s+(?:Conventions?|Protocol|Peace Agreement|Agreement|Accords?)\b")
+_NAMED_AFTER = re.compile(r"(?:conventions?|protocole|accords?|agreement|traite|treaty|pacte)\s+(?:de|d'|of|du)?\s*$")
 # Capitalised words that are also places somewhere: never a place on their own.
 _NOT_ALONE = {
     "police",
@@ -174,6 +177,10 @@ def find_places(
                 continue
             if length == 1 and (key in _NOT_ALONE or len(key) < 3):
                 continue
+            if _NAMED_AFTER.search(fold(text[max(0, span[0][1] - 25) : span[0][1]])) or _NAMES_BEFORE.match(
+                text, span[-1][2]
+            ):
+                continue  # "convention de Genève", "Geneva Convention" name a treaty, not a place
             place = _choose(candidates, context, length, (span[0][1], span[-1][2]), ner_spans)
             if place is None:
                 continue
