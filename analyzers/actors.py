@@ -213,6 +213,12 @@ _GENERIC = {
     "union",
     "police",
     "service",
+    "droit",
+    "asile",
+    "francais",
+    "peuple",
+    "nationale",
+    "national",
 }
 _HONORIFICS = {"mme", "m", "me", "maitre", "mr", "mrs", "ms", "mlle"}
 _BOILERPLATE = {"peuple francais", "la cheffe de chambre", "le president", "la presidente", "nations unies"}

@@ -30,6 +30,13 @@ def label(kind: str, value: str, locale: str = "fr") -> str:
     return value
 
 
+def _mention_label(m: dict[str, Any], locale: str) -> str:
+    """Curated names for listed values; an unlisted actor keeps the name as the text wrote it."""
+    if m["type"] == "actor" and m["value"] not in default_actors().by_id:
+        return str(m.get("label") or m["value"])
+    return label(m["type"], m["value"], locale)
+
+
 def place_details(place_id: str) -> dict[str, object] | None:
     gaz = default_gazetteer()
     p = gaz.by_id.get(place_id)
@@ -48,7 +55,7 @@ def enrichment_view(enrichment: dict[str, Any] | None, locale: str) -> dict[str,
             continue
         entry = groups[m["type"]].setdefault(
             m["value"],
-            {"value": m["value"], "label": label(m["type"], m["value"], locale), "as_written": [], "count": 0},
+            {"value": m["value"], "label": _mention_label(m, locale), "as_written": [], "count": 0},
         )
         entry["count"] = int(entry["count"]) + 1
         if m.get("text") and m["text"] not in entry["as_written"] and len(entry["as_written"]) < 5:
