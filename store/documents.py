@@ -147,15 +147,7 @@ class DocumentStore:
         return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
     def iter_indexed(self, batch_size: int = 500) -> Iterator[list[IndexedDoc]]:
-        last = 0
-        while True:
-            with self.db.session() as s:
-                rows = list(
-                    s.scalars(select(Document).where(Document.seq > last).order_by(Document.seq).limit(batch_size))
-                )
-            if not rows:
-                return
-            last = rows[-1].seq
+        for rows in self.iter_documents(batch_size):
             enrichments = self.enrichments([d.id for d in rows])
             yield [to_indexed(d, enrichments.get(d.id)) for d in rows]
 
