@@ -76,7 +76,7 @@ def name_tokens(text: str) -> list[tuple[str, int, int]]:
         for piece, pstart in pieces:
             m = _ELIDED.match(piece)
             if m:
-                piece, pstart = piece[m.end():], pstart + m.end()
+                piece, pstart = piece[m.end() :], pstart + m.end()
             if piece:
                 out.append((piece, pstart, pstart + len(piece)))
     return out

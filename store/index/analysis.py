@@ -206,6 +206,11 @@ def analyze_word(word: str, chain: Chain) -> str | None:
     return french_light_stem(w)
 
 
+def is_neutral(text: str) -> bool:
+    """True when every stemmed chain drops all of the text (a stop word): it constrains nothing."""
+    return all(not analyze(text, c) for c in ("fr", "en"))
+
+
 def analyze(text: str, chain: Chain) -> list[Token]:
     """Tokens of ``text`` for ``chain``; dropped stop words keep their position (phrase gaps)."""
     out: list[Token] = []

@@ -9,7 +9,6 @@ index and swaps both aliases in one atomic call: search never goes down during a
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,7 @@ from elasticsearch.dsl import query as dq
 from elasticsearch.helpers import streaming_bulk
 
 from config.es_mappings import index_template
-from store.index.analysis import analyze, chain_for_language
+from store.index.analysis import analyze, chain_for_language, is_neutral
 from store.index.base import IndexedDoc, month_number
 from store.index.errors import BadQuery, IndexUnavailable
 from store.index.query import (
@@ -40,6 +39,7 @@ from store.index.query import (
     SearchResult,
     Term,
     Wildcard,
+    next_page,
 )
 from textnorm import fold_phrase, iter_raw_tokens, normalize
 
@@ -72,7 +72,7 @@ def _phrase(field: str, text: str, slop: int, boost: float) -> dq.Query:
 
 def _text_query(text: str, slop: int, is_term: bool) -> dq.Query | None:
     # Same neutrality rules as the embedded engine (see tantivy_translate._text_query).
-    if is_term and all(not analyze(text, c) for c in ("fr", "en")):
+    if is_term and is_neutral(text):
         return None
     shoulds: list[dq.Query] = []
     for field, boost in STEMMED_FIELDS.items():
@@ -424,15 +424,5 @@ def parse_response(body: dict[str, Any], query: SearchQuery, max_relevance_depth
         if name == "year":
             buckets.sort(key=lambda b: b.value, reverse=True)
         facets[name] = buckets
-    cursor = query.cursor or Cursor()
-    next_cursor = None
-    if len(hits) == query.limit:
-        if query.sort != "relevance":
-            next_cursor = Cursor(after_key=hits[-1].sort_key)
-        elif cursor.offset + query.limit < min(total, max_relevance_depth):
-            next_cursor = Cursor(offset=cursor.offset + query.limit)
+    next_cursor = next_page(query, hits, total, max_relevance_depth)
     return SearchResult(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
-
-
-def escape_text(text: str) -> str:
-    return html.escape(text)

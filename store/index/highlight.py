@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from store.index.analysis import Chain, analyze_word, chain_for_language
+from store.index.analysis import Chain, analyze_word, chain_for_language, is_neutral
 from store.index.query import And, Node, Not, Or, Phrase, Term, Wildcard
 from store.index.query_parser import wildcard_regex
 from textnorm import iter_raw_tokens
@@ -50,7 +50,7 @@ def _collect(node: Node, m: Matcher) -> None:
         for raw, _, _ in iter_raw_tokens(node.text):
             for chain in ("fr", "en", "exact"):
                 term = analyze_word(raw, chain)  # type: ignore[arg-type]
-                if term is not None and not (chain == "exact" and _is_stop_everywhere(raw)):
+                if term is not None and not (chain == "exact" and is_neutral(raw)):
                     m.terms[chain].add(term)  # type: ignore[index]
     elif isinstance(node, Wildcard):
         m.wildcards.append(re.compile(wildcard_regex(node.pattern)))
@@ -59,10 +59,6 @@ def _collect(node: Node, m: Matcher) -> None:
             _collect(child, m)
     elif isinstance(node, Not):
         return
-
-
-def _is_stop_everywhere(raw: str) -> bool:
-    return analyze_word(raw, "fr") is None and analyze_word(raw, "en") is None
 
 
 def snippets(text: str, language: str | None, matcher: Matcher) -> list[str]:

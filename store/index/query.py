@@ -131,6 +131,16 @@ class FacetBucket:
     count: int
 
 
+def next_page(query: SearchQuery, hits: list[Hit], total: int, max_relevance_depth: int) -> Cursor | None:
+    """Where the page after ``hits`` starts: after the last sort key, or at the next offset."""
+    if len(hits) < query.limit:
+        return None
+    if query.sort != "relevance":
+        return Cursor(after_key=hits[-1].sort_key)
+    offset = (query.cursor or Cursor()).offset + query.limit
+    return Cursor(offset=offset) if offset < min(total, max_relevance_depth) else None
+
+
 @dataclass
 class SearchResult:
     total: int

@@ -31,6 +31,7 @@ from store.index.query import (
     Hit,
     SearchQuery,
     SearchResult,
+    next_page,
 )
 from store.index.tantivy_translate import filter_clauses, to_query
 from textnorm import normalize
@@ -352,12 +353,7 @@ class TantivyIndex:
                     sort_key=sort_key,
                 )
             )
-        next_cursor = None
-        if len(hits) == query.limit:
-            if key_field:
-                next_cursor = Cursor(after_key=hits[-1].sort_key)
-            elif offset + query.limit < min(total, self.max_relevance_depth):
-                next_cursor = Cursor(offset=offset + query.limit)
+        next_cursor = next_page(query, hits, total, self.max_relevance_depth)
         return SearchResult(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, query: SearchQuery) -> dict[str, list[FacetBucket]]:

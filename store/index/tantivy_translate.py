@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tantivy
 
-from store.index.analysis import Chain, analyze
+from store.index.analysis import Chain, analyze, is_neutral
 from store.index.base import day_number, month_number
 from store.index.query import (
     FILTER_FIELDS,
@@ -55,7 +55,7 @@ def _field_query(schema: tantivy.Schema, field: str, chain: Chain, text: str, sl
 def _text_query(schema: tantivy.Schema, text: str, slop: int, is_term: bool) -> tantivy.Query | None:
     # A word that every stemmed chain drops (a stop word) is neutral, as in Elasticsearch. A word
     # that only one language drops ("les", "the") is neutral for documents in that language only.
-    if is_term and all(not analyze(text, c) for c in ("fr", "en")):
+    if is_term and is_neutral(text):
         return None
     clauses = []
     for field, (chain, boost) in TEXT_FIELDS.items():
