@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli import accounts
 from config.settings import get_settings
 from config.sources import source_name
 from ingest.pipeline import count_files, ingest_corpus
@@ -21,6 +22,8 @@ from store.index.errors import IndexBusy, SearchError
 from store.index.query import FILTER_FIELDS
 
 app = typer.Typer(help="coidesk — recherche COI et jurisprudence / COI and case-law search", no_args_is_help=True)
+app.add_typer(accounts.users, name="users")
+app.add_typer(accounts.audit, name="audit")
 console = Console()
 err = Console(stderr=True)
 
@@ -238,7 +241,11 @@ def serve(
 
     _setup_logging()
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    # no uvicorn access log: its lines carry paths and query strings (case ids, search terms);
+    # search_api.request_log writes one line per request with the route template instead
+    uvicorn.run(
+        create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info", access_log=False
+    )
 
 
 if __name__ == "__main__":

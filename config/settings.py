@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     max_wildcards: int = 4
     max_relevance_depth: int = 10_000
     writer_heap_bytes: int = 128_000_000
+    # Accounts and sessions (SECURITY.md: OWASP ASVS level 2)
+    cookie_secure: bool = True  # Secure cookies; browsers accept them on http://127.0.0.1 and localhost
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=10, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)  # per account, within login_window_minutes
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    password_min_chars: int = Field(default=12, ge=8)
+    # Physical files
+    checkout_days: int = Field(default=14, ge=1)  # a file checked out is due back after this many days
+    # Case documents uploaded through the API (issue 3 widens formats)
+    max_upload_bytes: int = Field(default=50_000_000, ge=1)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,12 +21,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from config.settings import Settings, get_settings
 from config.sources import SOURCES, source_name
 from ingest.indexer import WriterLoop
-from search_api import errors
+from search_api import admin_routes, case_pages, case_routes, errors
+from search_api.auth import CurrentUser, ctx_of
 from search_api.i18n import pick_locale, translate
+from search_api.rendering import ENV, render
+from search_api.request_log import RequestLog
+from services.auth import Principal
 from services.citation import citation
 from services.context import AppContext
 from services.labels import enrichment_view, label
-from services.search import SearchParams, build_query, encode_cursor
+from services.search import SearchParams, encode_cursor, search_as
 from store.index.query import FILTER_FIELDS, SearchResult
 from store.models import Document
 
@@ -64,11 +67,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def get_ctx(request: Request) -> AppContext:
-    return request.app.state.ctx  # type: ignore[no-any-return]
-
-
-Ctx = Annotated[AppContext, Depends(get_ctx)]
+Ctx = Annotated[AppContext, Depends(ctx_of)]
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None, writer: bool = True) -> FastAPI:
@@ -96,12 +95,15 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         description="Recherche COI et jurisprudence / COI and case-law search",
     )
     app.state.default_locale = settings.default_locale
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-    app.state.templates = env
+    app.state.templates = ENV
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
+    app.include_router(case_routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(case_pages.router)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
 
     def params_from(
         request: Request,
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     @app.get("/api/search", tags=["search"])
     def api_search(
         request: Request,
+        user: CurrentUser,
         c: Ctx,
         q: Annotated[str | None, Query(description='Query: AND by default, OR, NOT/-, "phrase", "a b"~5, *, ?')] = None,
         kind: Annotated[
@@ -163,35 +166,35 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     ) -> JSONResponse:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.facets = facets
-        result = c.index.search(build_query(params, c.settings, highlight=highlight))
+        result = search_as(c, user, params, highlight=highlight)
         return JSONResponse(result_json(result, params.sort))
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
-    def api_document(doc_id: str, c: Ctx, lang: str | None = None) -> dict:
+    def api_document(doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None) -> dict:
         locale = pick_locale(lang, settings.default_locale)
-        d = visible_document(c, doc_id)
+        d = visible_document(c, user, doc_id, "document.view")
         return {
             **document_json(d, locale),
             "enrichment": enrichment_view(c.store.enrichments([d.id]).get(d.id), locale),
         }
 
     @app.post("/api/documents/{doc_id}/corrections", tags=["documents"], status_code=201)
-    def api_correct(doc_id: str, correction: CorrectionIn, c: Ctx) -> dict:
+    def api_correct(doc_id: str, correction: CorrectionIn, user: CurrentUser, c: Ctx) -> dict:
         """Correct enrichment: add a missing value or remove a wrong one; kept across re-enrichment."""
-        visible_document(c, doc_id)
+        visible_document(c, user, doc_id, "document.correct")
         c.store.add_correction(
             doc_id,
             correction.type,
             correction.value,
             correction.label or correction.value,
             correction.action,
-            user="anonymous",
+            user=user.username,
         )
         return {"document_id": doc_id, "queued_for_reindex": True}
 
     @app.get("/api/documents/{doc_id}/original", tags=["documents"])
-    def api_original(doc_id: str, c: Ctx) -> Response:
-        d = visible_document(c, doc_id)
+    def api_original(doc_id: str, user: CurrentUser, c: Ctx) -> Response:
+        d = visible_document(c, user, doc_id, "document.download")
         if not d.sha256 or not c.store.archive.exists(d.sha256):
             raise errors.OriginalMissing(doc_id)
         data = c.store.archive.get(d.sha256)
@@ -212,26 +215,15 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     @app.get("/api/health", tags=["ops"])
     def api_health(c: Ctx) -> dict:
+        """Liveness for load balancers: counts only, no document or case data; no login needed."""
         return {"store": {"documents": c.store.count(), "queued": c.store.pending_count()}, "index": c.index.health()}
 
     # ---- pages ----------------------------------------------------------------------------------
-    def render(name: str, request: Request, locale: str, **ctx_vars: object) -> HTMLResponse:
-        other = "en" if locale == "fr" else "fr"
-        qs = dict(request.query_params)
-        qs["lang"] = other
-        switch_url = request.url.path + "?" + urlencode(qs, doseq=True)
-        page = env.get_template(name).render(
-            locale=locale,
-            t=lambda k, **p: translate(k, locale, **p),
-            switch_url=switch_url,
-            source_name=source_name,
-            **ctx_vars,
-        )
-        return HTMLResponse(page)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page_search(
         request: Request,
+        user: CurrentUser,
         c: Ctx,
         q: str | None = None,
         published_from: str | None = None,
@@ -246,11 +238,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
-        result = c.index.search(build_query(params, c.settings))
+        result = search_as(c, user, params)
         return render(
             "search.html",
             request,
             locale,
+            user,
             params=params,
             result=result,
             links=PageLinks(request, locale),
@@ -259,22 +252,23 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         )
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def page_document(request: Request, doc_id: str, c: Ctx, lang: str | None = None) -> HTMLResponse:
+    def page_document(
+        request: Request, doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None
+    ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
-        d = visible_document(c, doc_id)
+        d = visible_document(c, user, doc_id, "document.view")
         enrichment = enrichment_view(c.store.enrichments([d.id]).get(d.id), locale)
-        return render("document.html", request, locale, doc=document_json(d, locale), enrichment=enrichment)
+        return render("document.html", request, locale, user, doc=document_json(d, locale), enrichment=enrichment)
 
     return app
 
 
-def visible_document(c: AppContext, doc_id: str) -> Document:
-    """Fetch a document the current user may see; case documents stay hidden until accounts exist."""
+def visible_document(c: AppContext, user: Principal, doc_id: str, action: str) -> Document:
+    """Fetch a document the user may see; reading a case document needs access to its case and is audited."""
     if not re.fullmatch(r"[0-9a-f]{20}", doc_id):
         raise errors.NotFound(doc_id)
     d = c.store.get(doc_id)
-    if d.kind == "case_document":
-        raise errors.NotFound(doc_id)
+    c.cases.check_document(user, d, action)
     return d
 
 

@@ -9,13 +9,16 @@ Engine messages never reach the user: they are logged, and the user gets a trans
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.i18n import pick_locale, translate
+from services.errors import AuthError, Forbidden, InvalidInput
 from store.documents import NotFound
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 
@@ -30,17 +33,34 @@ def _locale(request: Request) -> str:
     return pick_locale(request.query_params.get("lang"), request.app.state.default_locale)
 
 
-def error_response(request: Request, status: int, code: str, params: dict | None = None) -> Response:
+INPUT_STATUS = {
+    "too_large": 413,
+    "unsupported_file": 415,
+    "user_exists": 409,
+    "case_exists": 409,
+    "location_exists": 409,
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def error_response(
+    request: Request, status: int, code: str, params: dict | None = None, headers: dict[str, str] | None = None
+) -> Response:
     locale = _locale(request)
     message = translate(code, locale, **(params or {}))
-    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
-        return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status_code=status)
+    if not _wants_html(request):
+        body = {"error": {"status": status, "code": code, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
     templates = request.app.state.templates
     return HTMLResponse(
         templates.get_template("error.html").render(
             status=status, message=message, locale=locale, t=lambda k, **p: translate(k, locale, **p)
         ),
         status_code=status,
+        headers=headers,
     )
 
 
@@ -48,6 +68,22 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadQuery)
     async def _bad_query(request: Request, exc: BadQuery) -> Response:
         return error_response(request, 400, exc.code, exc.params)
+
+    @app.exception_handler(AuthError)
+    async def _auth(request: Request, exc: AuthError) -> Response:
+        if exc.code == "login_throttled":
+            return error_response(request, 429, exc.code, headers={"Retry-After": str(exc.retry_after or 900)})
+        if _wants_html(request) and request.method == "GET":
+            return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+        return error_response(request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_response(request, 403, exc.code)
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid(request: Request, exc: InvalidInput) -> Response:
+        return error_response(request, INPUT_STATUS.get(exc.code, 400), exc.code, exc.params)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
@@ -65,6 +101,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IndexBusy)
     async def _busy(request: Request, exc: IndexBusy) -> Response:
         return error_response(request, 503, "index_unavailable")
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(request: Request, exc: ValidationError) -> Response:
+        return error_response(request, 422, "validation")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from config.settings import Settings
 from ingest.indexer import Indexer
+from services.auth import Accounts
+from services.cases import CaseService
 from store.archive import Archive
+from store.audit import AuditLog
 from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
@@ -19,6 +22,9 @@ class AppContext:
     store: DocumentStore
     index: SearchIndex
     indexer: Indexer
+    accounts: Accounts
+    audit: AuditLog
+    cases: CaseService
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -28,7 +34,17 @@ class AppContext:
         index = open_index(settings)
         if getattr(index, "fresh", False) and store.count():
             store.enqueue_all()  # a new or upgraded embedded index is filled again from the store
-        return cls(settings, db, store, index, Indexer(store, index))
+        audit = AuditLog(db)
+        return cls(
+            settings,
+            db,
+            store,
+            index,
+            Indexer(store, index),
+            Accounts(db, settings),
+            audit,
+            CaseService(db, store, audit, settings),
+        )
 
     def close(self) -> None:
         self.index.close()

@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from config.settings import Settings
 from store.index.errors import BadQuery
@@ -18,9 +19,14 @@ from store.index.query import (
     FieldFilter,
     Permission,
     SearchQuery,
+    SearchResult,
     SortKey,
 )
 from store.index.query_parser import Limits, parse
+
+if TYPE_CHECKING:
+    from services.auth import Principal
+    from services.context import AppContext
 
 SORTS: tuple[SortKey, ...] = ("relevance", "published", "added")
 
@@ -132,3 +138,13 @@ def build_query(
         cursor=decode_cursor(params.cursor, params.sort),
         permission=permission or Permission(),
     )
+
+
+def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight: bool = True) -> SearchResult:
+    """Search with the user's permission filter inside the engine; case documents shown are audited."""
+    query = build_query(params, ctx.settings, ctx.cases.search_permission(user), highlight=highlight)
+    result = ctx.index.search(query)
+    case_hits = [h.id for h in result.hits if h.kind == "case_document"]
+    if case_hits:
+        ctx.cases.audit_hits(user, [(d.id, d.case_id) for d in ctx.store.get_many(case_hits)])
+    return result

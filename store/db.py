@@ -11,6 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.models import Base
 
 
+def _register_tables() -> None:
+    """Import every module that declares tables so ``create_all`` sees them."""
+    import store.accounts  # noqa: F401
+    import store.audit  # noqa: F401
+    import store.cases  # noqa: F401
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -25,6 +32,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    _register_tables()
     Base.metadata.create_all(engine)
     return engine
 

@@ -1,0 +1,122 @@
+"""JSON routes for the caller's own account and tokens, account management (admins) and the audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from search_api.auth import Admin, AuditReader, CurrentUser, ctx_of
+from services.context import AppContext
+
+router = APIRouter(prefix="/api")
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    full_name: str = Field(default="", max_length=200)
+    roles: list[str] = Field(min_length=1, max_length=8)
+    division: str | None = Field(default=None, max_length=32)
+    heads_division: bool = False
+
+
+class RolesIn(BaseModel):
+    roles: list[str] = Field(min_length=1, max_length=8)
+    division: str | None = Field(default=None, max_length=32)
+    heads_division: bool = False
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=128)
+
+
+def user_json(u: Any) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "username": u.username,
+        "full_name": u.full_name,
+        "roles": u.roles,
+        "division": u.division,
+        "heads_division": u.heads_division,
+        "active": u.active,
+    }
+
+
+@router.get("/me", tags=["account"])
+def me(user: CurrentUser) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "roles": sorted(user.roles),
+        "division": user.division,
+        "heads_division": user.heads_division,
+    }
+
+
+@router.post("/me/tokens", status_code=201, tags=["account"])
+def create_token(data: TokenIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    """A new API token for scripts; the secret is shown once."""
+    token_id, secret = c.accounts.create_token(user.user_id, data.name)
+    return {"id": token_id, "token": secret}
+
+
+@router.delete("/me/tokens/{token_id}", tags=["account"])
+def revoke_token(token_id: int, user: CurrentUser, c: Ctx) -> dict[str, bool]:
+    return {"revoked": c.accounts.revoke_token(user.user_id, token_id)}
+
+
+@router.get("/users", tags=["admin"])
+def list_users(admin: Admin, c: Ctx) -> list[dict[str, Any]]:
+    return [user_json(u) for u in c.accounts.list_users()]
+
+
+@router.post("/users", status_code=201, tags=["admin"])
+def create_user(data: UserIn, admin: Admin, c: Ctx) -> dict[str, Any]:
+    p = c.accounts.create_user(
+        data.username, data.password, data.roles, data.full_name, data.division, data.heads_division
+    )
+    return {"id": p.user_id, "username": p.username}
+
+
+@router.put("/users/{user_id}/roles", tags=["admin"])
+def set_roles(user_id: int, data: RolesIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    p = c.accounts.set_roles(user, user_id, data.roles, data.division, data.heads_division)
+    return {"id": p.user_id, "roles": sorted(p.roles)}
+
+
+@router.post("/users/{user_id}/disable", tags=["admin"])
+def disable_user(user_id: int, user: CurrentUser, c: Ctx) -> dict[str, bool]:
+    c.accounts.set_active(user, user_id, False)
+    return {"active": False}
+
+
+@router.get("/audit", tags=["audit"])
+def audit(
+    reader: AuditReader,
+    c: Ctx,
+    case_id: Annotated[str | None, Query(max_length=32)] = None,
+    user: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    before_id: Annotated[int | None, Query(ge=1)] = None,
+) -> list[dict[str, Any]]:
+    """Who saw case X; what did user Y open. Never content: ids and actions only."""
+    return [
+        {
+            "id": r.id,
+            "at": r.at.isoformat() + "Z",
+            "user": r.actor,
+            "action": r.action,
+            "case_id": r.case_id,
+            "document_id": r.document_id,
+            "outcome": r.outcome,
+        }
+        for r in c.audit.query(case_id, user, limit, before_id)
+    ]
+
+
+@router.get("/audit/verify", tags=["audit"])
+def audit_verify(reader: AuditReader, c: Ctx) -> dict[str, Any]:
+    v = c.audit.verify()
+    return {"ok": v.ok, "checked": v.checked, "first_bad_id": v.first_bad_id, "reason": v.reason}

@@ -1,0 +1,100 @@
+"""Need-to-know: what a user may see of a case, decided in one place from the account and the case.
+
+Levels, from most to least:
+- ``full``: the assigned officer, the head of the case's division, a legal consultant on grant;
+- ``registration``: secretaries of the case's division, a civil registrar on grant — the case header,
+  applicants and documents, not interviews or notes;
+- ``location``: archivists — reference, division and the physical file's whereabouts, nothing about the applicant.
+Research assistants, data-protection officers and admins see no case (admins manage accounts only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from services.auth import Principal
+from store.cases import Case, CaseGrant
+
+Level = Literal["full", "registration", "location"]
+_RANK = {"location": 1, "registration": 2, "full": 3}
+
+
+def at_least(level: Level | None, needed: Level) -> bool:
+    return level is not None and _RANK[level] >= _RANK[needed]
+
+
+def _active_grant(s: Session, p: Principal, case_id: str) -> bool:
+    today = dt.date.today()
+    stmt = select(CaseGrant.id).where(
+        CaseGrant.case_id == case_id,
+        CaseGrant.user_id == p.user_id,
+        CaseGrant.revoked_at.is_(None),
+        or_(CaseGrant.expires_on.is_(None), CaseGrant.expires_on >= today),
+    )
+    return s.scalars(stmt.limit(1)).first() is not None
+
+
+def case_level(s: Session, p: Principal, case: Case) -> Level | None:
+    levels: list[Level] = []
+    if p.has("protection_officer"):
+        if case.assigned_officer_id == p.user_id or (p.heads_division and p.division == case.division):
+            levels.append("full")
+    if p.has("legal_consultant", "civil_registrar") and _active_grant(s, p, case.id):
+        levels.append("full" if p.has("legal_consultant") else "registration")
+    if p.has("secretary") and p.division == case.division:
+        levels.append("registration")
+    if p.has("archivist"):
+        levels.append("location")
+    return max(levels, key=lambda lv: _RANK[lv]) if levels else None
+
+
+def visible_case_ids(s: Session, p: Principal, needed: Level = "registration") -> frozenset[str]:
+    """Ids of the cases this user may see at ``needed`` level or above (the search permission filter)."""
+    conds = []
+    if p.has("protection_officer"):
+        conds.append(Case.assigned_officer_id == p.user_id)
+        if p.heads_division and p.division:
+            conds.append(Case.division == p.division)
+    if p.has("secretary") and p.division and at_least("registration", needed):
+        conds.append(Case.division == p.division)
+    if p.has("archivist") and at_least("location", needed):
+        conds.append(Case.id.is_not(None))
+    ids: set[str] = set()
+    if conds:
+        ids.update(s.scalars(select(Case.id).where(or_(*conds))))
+    if p.has("legal_consultant") or (p.has("civil_registrar") and at_least("registration", needed)):
+        today = dt.date.today()
+        ids.update(
+            s.scalars(
+                select(CaseGrant.case_id).where(
+                    CaseGrant.user_id == p.user_id,
+                    CaseGrant.revoked_at.is_(None),
+                    or_(CaseGrant.expires_on.is_(None), CaseGrant.expires_on >= today),
+                )
+            )
+        )
+    return frozenset(ids)
+
+
+def may_create_case(p: Principal, division: str) -> bool:
+    return (p.has("secretary") and p.division == division) or (
+        p.has("protection_officer") and p.heads_division and p.division == division
+    )
+
+
+def may_assign(p: Principal, case: Case) -> bool:
+    """Who may assign an officer: the division head, or the division's secretaries at registration."""
+    return p.division == case.division and ((p.has("protection_officer") and p.heads_division) or p.has("secretary"))
+
+
+def may_grant(p: Principal, case: Case) -> bool:
+    return p.has("protection_officer") and p.heads_division and p.division == case.division
+
+
+def may_move(p: Principal, level: Level | None) -> bool:
+    """Archivists move any file; a division's secretaries move the files they register."""
+    return p.has("archivist") or (p.has("secretary") and at_least(level, "registration"))

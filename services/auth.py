@@ -1,0 +1,257 @@
+"""Who is calling: local accounts, web sessions, API tokens, login throttling.
+
+Every request re-reads the account (roles, division, active flag), so a revoked role or a disabled
+account takes effect on the next request. Sessions and tokens are random secrets stored as sha256.
+An identity provider (OpenID Connect) plugs in by mapping its subject to ``User.external_subject`` and
+producing the same ``Principal``; nothing downstream knows how the user logged in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+
+from config.settings import Settings
+from services.errors import AuthError, Forbidden, InvalidInput
+from store.accounts import DIVISIONS, ROLES, ApiToken, LoginFailure, User, WebSession
+from store.db import Database
+from store.models import utcnow
+
+_hasher = PasswordHasher()  # argon2id, memory-hard (RFC 9106 defaults of argon2-cffi)
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    roles: frozenset[str]
+    division: str | None
+    heads_division: bool
+    session_id_hash: str | None = None  # set when authenticated by a web session (CSRF applies)
+    csrf_token: str | None = None
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def _sha(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _principal(u: User, session: WebSession | None = None) -> Principal:
+    return Principal(
+        user_id=u.id,
+        username=u.username,
+        roles=frozenset(u.roles or []),
+        division=u.division,
+        heads_division=bool(u.heads_division),
+        session_id_hash=session.id_hash if session else None,
+        csrf_token=session.csrf_token if session else None,
+    )
+
+
+class Accounts:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+
+    # ---- account management --------------------------------------------------------------------
+    def create_user(
+        self,
+        username: str,
+        password: str | None,
+        roles: list[str],
+        full_name: str = "",
+        division: str | None = None,
+        heads_division: bool = False,
+    ) -> Principal:
+        self._check_roles(roles, division)
+        if (
+            not username
+            or len(username) > 64
+            or not username.replace(".", "").replace("-", "").replace("_", "").isalnum()
+        ):
+            raise InvalidInput("bad_username")
+        if password is not None:
+            self._check_password(password)
+        with self.db.session() as s:
+            if s.scalars(select(User).where(User.username == username)).first():
+                raise InvalidInput("user_exists")
+            u = User(
+                username=username,
+                full_name=full_name,
+                password_hash=_hasher.hash(password) if password is not None else None,
+                roles=sorted(set(roles)),
+                division=division,
+                heads_division=heads_division,
+            )
+            s.add(u)
+            s.flush()
+            return _principal(u)
+
+    def set_roles(
+        self, actor: Principal, user_id: int, roles: list[str], division: str | None, heads_division: bool
+    ) -> Principal:
+        if not actor.has("admin"):
+            raise Forbidden("admin_only")
+        self._check_roles(roles, division)
+        with self.db.session() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise InvalidInput("unknown_user")
+            u.roles = sorted(set(roles))
+            u.division = division
+            u.heads_division = heads_division
+            u.changed_at = utcnow()
+            return _principal(u)
+
+    def set_active(self, actor: Principal, user_id: int, active: bool) -> None:
+        if not actor.has("admin"):
+            raise Forbidden("admin_only")
+        with self.db.session() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise InvalidInput("unknown_user")
+            u.active = active
+            u.changed_at = utcnow()
+            if not active:  # a disabled account loses its sessions and tokens at once
+                s.execute(delete(WebSession).where(WebSession.user_id == user_id))
+                for t in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+                    t.revoked_at = utcnow()
+
+    def set_password(self, username: str, password: str) -> None:
+        self._check_password(password)
+        with self.db.session() as s:
+            u = s.scalars(select(User).where(User.username == username)).first()
+            if u is None:
+                raise InvalidInput("unknown_user")
+            u.password_hash = _hasher.hash(password)
+            s.execute(delete(WebSession).where(WebSession.user_id == u.id))
+
+    def list_users(self) -> list[User]:
+        with self.db.session() as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def user_by_name(self, username: str) -> User | None:
+        with self.db.session() as s:
+            return s.scalars(select(User).where(User.username == username)).first()
+
+    def has_admin(self) -> bool:
+        return any("admin" in (u.roles or []) and u.active for u in self.list_users())
+
+    def _check_roles(self, roles: list[str], division: str | None) -> None:
+        unknown = [r for r in roles if r not in ROLES]
+        if unknown or not roles:
+            raise InvalidInput("unknown_role", roles=", ".join(unknown) or "-")
+        if division is not None and division not in DIVISIONS:
+            raise InvalidInput("unknown_division")
+
+    def _check_password(self, password: str) -> None:
+        if len(password) < self.settings.password_min_chars or len(password) > 1024:
+            raise InvalidInput("weak_password", min=self.settings.password_min_chars)
+
+    # ---- login, sessions -------------------------------------------------------------------------
+    def login(self, username: str, password: str, client: str) -> tuple[str, Principal]:
+        """Check the password (throttled) and open a new session; returns (session secret, principal)."""
+        username = username.strip()[:64]
+        client = client[:64]
+        window_start = utcnow() - dt.timedelta(minutes=self.settings.login_window_minutes)
+        with self.db.session() as s:
+            by_user = s.scalar(
+                select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= window_start)
+            )
+            by_client = s.scalar(
+                select(func.count()).where(LoginFailure.client == client, LoginFailure.at >= window_start)
+            )
+            if (by_user or 0) >= self.settings.login_max_failures or (
+                by_client or 0
+            ) >= self.settings.login_max_failures_per_ip:
+                raise AuthError("login_throttled", retry_after=self.settings.login_window_minutes * 60)
+            u = s.scalars(select(User).where(User.username == username)).first()
+            ok = False
+            if u is not None and u.password_hash and u.active:
+                try:
+                    ok = _hasher.verify(u.password_hash, password)
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    ok = False
+            else:
+                try:  # same work whether or not the account exists
+                    _hasher.verify(_DUMMY_HASH, password)
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    pass
+            if not ok or u is None:
+                s.add(LoginFailure(username=username, client=client))
+                s.commit()
+                raise AuthError("bad_credentials")
+            s.execute(delete(LoginFailure).where(LoginFailure.username == username))
+            if _hasher.check_needs_rehash(u.password_hash or ""):
+                u.password_hash = _hasher.hash(password)
+            secret = secrets.token_urlsafe(32)
+            ws = WebSession(id_hash=_sha(secret), user_id=u.id, csrf_token=secrets.token_urlsafe(32))
+            s.add(ws)
+            s.flush()
+            return secret, _principal(u, ws)
+
+    def from_session(self, secret: str) -> Principal:
+        now = utcnow()
+        idle = dt.timedelta(minutes=self.settings.session_idle_minutes)
+        absolute = dt.timedelta(hours=self.settings.session_absolute_hours)
+        with self.db.session() as s:
+            ws = s.get(WebSession, _sha(secret))
+            if ws is None:
+                raise AuthError("session_expired")
+            if now - ws.last_seen > idle or now - ws.created_at > absolute:
+                s.delete(ws)
+                s.commit()
+                raise AuthError("session_expired")
+            u = s.get(User, ws.user_id)
+            if u is None or not u.active:
+                s.delete(ws)
+                s.commit()
+                raise AuthError("session_expired")
+            if now - ws.last_seen > dt.timedelta(seconds=30):
+                ws.last_seen = now
+            return _principal(u, ws)
+
+    def logout(self, secret: str) -> None:
+        with self.db.session() as s:
+            s.execute(delete(WebSession).where(WebSession.id_hash == _sha(secret)))
+
+    # ---- API tokens ------------------------------------------------------------------------------
+    def create_token(self, user_id: int, name: str) -> tuple[int, str]:
+        """A new API token; the secret is returned once and only its hash is kept."""
+        secret = "cdk_" + secrets.token_urlsafe(32)
+        with self.db.session() as s:
+            t = ApiToken(token_hash=_sha(secret), user_id=user_id, name=name[:128])
+            s.add(t)
+            s.flush()
+            return t.id, secret
+
+    def revoke_token(self, user_id: int, token_id: int) -> bool:
+        with self.db.session() as s:
+            t = s.get(ApiToken, token_id)
+            if t is None or t.user_id != user_id or t.revoked_at is not None:
+                return False
+            t.revoked_at = utcnow()
+            return True
+
+    def from_token(self, secret: str) -> Principal:
+        with self.db.session() as s:
+            t = s.scalars(select(ApiToken).where(ApiToken.token_hash == _sha(secret))).first()
+            if t is None or t.revoked_at is not None or not hmac.compare_digest(t.token_hash, _sha(secret)):
+                raise AuthError("bad_token")
+            u = s.get(User, t.user_id)
+            if u is None or not u.active:
+                raise AuthError("bad_token")
+            now = utcnow()
+            if t.last_used is None or now - t.last_used > dt.timedelta(minutes=1):
+                t.last_used = now
+            return _principal(u)

@@ -1,0 +1,419 @@
+"""Case records: every read and write checks need-to-know first and leaves one audit record per case.
+
+Reads fail closed: if the audit record cannot be written, the data is not returned. A case the user may
+not see is answered exactly like a case that does not exist (404), and the attempt is audited as denied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from services.access import (
+    Level,
+    at_least,
+    case_level,
+    may_assign,
+    may_create_case,
+    may_grant,
+    may_move,
+    visible_case_ids,
+)
+from services.auth import Principal
+from services.case_inputs import CaseChange, CaseIn, GrantIn, InterviewIn, LocationIn, MovementIn, NoteIn
+from services.errors import Forbidden, InvalidInput, NotFound
+from store.accounts import User
+from store.audit import AuditEntry, AuditLog
+from store.cases import Applicant, Case, CaseGrant, CaseNote, Interview, Location, Movement
+from store.db import Database
+from store.documents import DocumentStore
+from store.index.query import Permission
+from store.models import Document, utcnow
+from store.schemas import DocumentCreate
+
+CASE_ID = re.compile(r"^[0-9a-f]{32}$")
+TEXT_MEDIA = {"text/plain", "text/markdown"}
+
+
+class CaseService:
+    def __init__(self, db: Database, store: DocumentStore, audit: AuditLog, settings: Settings) -> None:
+        self.db = db
+        self.store = store
+        self.audit = audit
+        self.settings = settings
+
+    # ---- helpers ---------------------------------------------------------------------------------
+    def _load(self, s: Session, p: Principal, case_id: str, action: str, needed: Level) -> tuple[Case, Level]:
+        """The case if this user may do ``action`` on it; otherwise audited as denied and refused."""
+        case = s.get(Case, case_id) if CASE_ID.match(case_id or "") else None
+        level = case_level(s, p, case) if case else None
+        if case is None or level is None:
+            if case is not None:
+                self.audit.append([AuditEntry(p.username, action, case_id, outcome="denied")])
+            raise NotFound(case_id)
+        if not at_least(level, needed):
+            self.audit.append([AuditEntry(p.username, action, case_id, outcome="denied")])
+            raise Forbidden("case_level")
+        return case, level
+
+    def _user_id(self, s: Session, username: str | None) -> int | None:
+        if not username:
+            return None
+        u = s.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+        if u is None:
+            raise InvalidInput("unknown_user")
+        return u.id
+
+    # ---- cases -----------------------------------------------------------------------------------
+    def create(self, p: Principal, data: CaseIn) -> dict[str, Any]:
+        if not may_create_case(p, data.division):
+            raise Forbidden("case_create")
+        with self.db.session() as s:
+            if s.scalars(select(Case.id).where(Case.reference == data.reference)).first():
+                raise InvalidInput("case_exists")
+            officer = self._user_id(s, data.assigned_officer)
+            case = Case(
+                id=secrets.token_hex(16),
+                reference=data.reference,
+                registered_on=data.registered_on,
+                procedure=data.procedure,
+                division=data.division,
+                assigned_officer_id=officer,
+                status="assigned" if officer else "registered",
+                created_by=p.username,
+            )
+            s.add(case)
+            s.flush()
+            for a in data.applicants:
+                s.add(Applicant(case_id=case.id, **a.model_dump()))
+            self.audit.append([AuditEntry(p.username, "case.create", case.id)], s)
+            return self._view(s, case, case_level(s, p, case) or "registration")
+
+    def list(self, p: Principal, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            ids = visible_case_ids(s, p, "location")
+            if not ids:
+                return []
+            cases = list(
+                s.scalars(
+                    select(Case)
+                    .where(Case.id.in_(ids))
+                    .order_by(Case.registered_on.desc(), Case.id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            self.audit.append([AuditEntry(p.username, "case.list", c.id) for c in cases])
+            return [self._summary(s, c, case_level(s, p, c) or "location") for c in cases]
+
+    def get(self, p: Principal, case_id: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            case, level = self._load(s, p, case_id, "case.view", "location")
+            self.audit.append([AuditEntry(p.username, "case.view", case.id)])
+            return self._view(s, case, level)
+
+    def change(self, p: Principal, case_id: str, change: CaseChange) -> dict[str, Any]:
+        with self.db.session() as s:
+            case, level = self._load(s, p, case_id, "case.update", "registration")
+            if change.assigned_officer is not None:
+                if not may_assign(p, case):
+                    raise Forbidden("case_assign")
+                case.assigned_officer_id = self._user_id(s, change.assigned_officer)
+                if case.status == "registered":
+                    case.status = "assigned"
+            if change.status or change.procedure or change.decision_document_id:
+                if level != "full":
+                    raise Forbidden("case_level")
+                case.status = change.status or case.status
+                case.procedure = change.procedure or case.procedure
+                case.decision_document_id = change.decision_document_id or case.decision_document_id
+            self.audit.append([AuditEntry(p.username, "case.update", case.id)], s)
+            return self._view(s, case, case_level(s, p, case) or level)
+
+    def add_interview(self, p: Principal, case_id: str, data: InterviewIn) -> None:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.interview.add", "full")
+            s.add(Interview(case_id=case.id, recorded_by=p.username, **data.model_dump()))
+            if case.status in ("registered", "assigned"):
+                case.status = "interviewed"
+            self.audit.append([AuditEntry(p.username, "case.interview.add", case.id)], s)
+
+    def add_note(self, p: Principal, case_id: str, data: NoteIn) -> None:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.note.add", "full")
+            s.add(CaseNote(case_id=case.id, text=data.text, author=p.username))
+            self.audit.append([AuditEntry(p.username, "case.note.add", case.id)], s)
+
+    def add_document(self, p: Principal, case_id: str, title: str, data: bytes, filename: str, media_type: str) -> str:
+        """Register a document of the case (its original archived first); returns the document id."""
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.document.add", "registration")
+        if len(data) > self.settings.max_upload_bytes:
+            raise InvalidInput("too_large", max=self.settings.max_upload_bytes)
+        if media_type not in TEXT_MEDIA:
+            raise InvalidInput("unsupported_file")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("unsupported_file") from exc
+        if "\x00" in text:
+            raise InvalidInput("unsupported_file")
+        doc = DocumentCreate(
+            kind="case_document",
+            title=(title or "Document")[:300],
+            text=text,
+            source="upload",
+            case_id=case.id,
+            doc_type="case_document",
+            published=dt.date.today(),
+        )
+        outcome = self.store.add(doc, data, media_type, origin=f"upload:{case.id}", received_by=p.username)
+        self.audit.append([AuditEntry(p.username, "case.document.add", case.id, outcome.id)])
+        return outcome.id
+
+    def documents(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.documents.view", "registration")
+            docs = self._documents(s, case.id)
+            self.audit.append([AuditEntry(p.username, "case.documents.view", case.id)])
+            return docs
+
+    def timeline(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            case, level = self._load(s, p, case_id, "case.timeline.view", "registration")
+            events: list[dict[str, Any]] = [
+                {"at": case.registered_on.isoformat(), "type": "registered", "by": case.created_by}
+            ]
+            for d in self._documents(s, case.id):
+                events.append({"at": d["added"], "type": "document", "by": d["received_by"], "document_id": d["id"]})
+            if level == "full":
+                for i in s.scalars(select(Interview).where(Interview.case_id == case.id)):
+                    events.append({"at": i.held_on.isoformat(), "type": "interview", "by": i.recorded_by})
+                for n in s.scalars(select(CaseNote).where(CaseNote.case_id == case.id)):
+                    events.append({"at": n.created_at.isoformat(timespec="seconds"), "type": "note", "by": n.author})
+            for m in self._movements(s, case.id, 1000):
+                events.append({"at": m["moved_at"], "type": "movement", "by": m["moved_by"], "to": m["to"]})
+            self.audit.append([AuditEntry(p.username, "case.timeline.view", case.id)])
+            return sorted(events, key=lambda e: e["at"])
+
+    # ---- grants ----------------------------------------------------------------------------------
+    def grant(self, p: Principal, case_id: str, data: GrantIn) -> None:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.grant", "full")
+            if not may_grant(p, case):
+                raise Forbidden("case_grant")
+            uid = self._user_id(s, data.username)
+            assert uid is not None
+            if uid == p.user_id:
+                raise Forbidden("case_grant")
+            s.add(
+                CaseGrant(
+                    case_id=case.id, user_id=uid, granted_by=p.username, reason=data.reason, expires_on=data.expires_on
+                )
+            )
+            self.audit.append([AuditEntry(p.username, "case.grant", case.id)], s)
+
+    def revoke_grant(self, p: Principal, case_id: str, username: str) -> int:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.grant.revoke", "full")
+            if not may_grant(p, case):
+                raise Forbidden("case_grant")
+            uid = self._user_id(s, username)
+            n = 0
+            for g in s.scalars(
+                select(CaseGrant).where(
+                    CaseGrant.case_id == case.id, CaseGrant.user_id == uid, CaseGrant.revoked_at.is_(None)
+                )
+            ):
+                g.revoked_at = utcnow()
+                n += 1
+            self.audit.append([AuditEntry(p.username, "case.grant.revoke", case.id)], s)
+            return n
+
+    # ---- physical files --------------------------------------------------------------------------
+    def locations(self) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            return [
+                {"code": loc.code, "name": loc.name, "kind": loc.kind}
+                for loc in s.scalars(select(Location).order_by(Location.code))
+            ]
+
+    def add_location(self, p: Principal, data: LocationIn) -> None:
+        if not p.has("archivist", "admin"):
+            raise Forbidden("archivist_only")
+        with self.db.session() as s:
+            if s.scalars(select(Location.id).where(Location.code == data.code)).first():
+                raise InvalidInput("location_exists")
+            s.add(Location(**data.model_dump()))
+
+    def move(self, p: Principal, case_id: str, data: MovementIn) -> dict[str, Any]:
+        """Record a movement of the physical file; an office destination is a check-out with a due date."""
+        with self.db.session() as s:
+            case, level = self._load(s, p, case_id, "case.movement.add", "location")
+            if not may_move(p, level):
+                raise Forbidden("case_move")
+            dest = s.scalars(select(Location).where(Location.code == data.to_location)).first()
+            if dest is None:
+                raise InvalidInput("unknown_location")
+            due = None
+            if dest.kind == "office":
+                due = data.due_back or dt.date.today() + dt.timedelta(days=self.settings.checkout_days)
+            s.add(
+                Movement(
+                    case_id=case.id,
+                    from_location_id=case.location_id,
+                    to_location_id=dest.id,
+                    moved_by=p.username,
+                    reason=data.reason,
+                    due_back=due,
+                )
+            )
+            case.location_id = dest.id
+            case.due_back = due
+            case.checked_out_to = (data.borrower or p.username) if dest.kind == "office" else None
+            self.audit.append([AuditEntry(p.username, "case.movement.add", case.id)], s)
+            return self._whereabouts(s, case)
+
+    def where_is(self, p: Principal, case_id: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.location.view", "location")
+            self.audit.append([AuditEntry(p.username, "case.location.view", case.id)])
+            return self._whereabouts(s, case)
+
+    def movements(self, p: Principal, case_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.movements.view", "location")
+            self.audit.append([AuditEntry(p.username, "case.movements.view", case.id)])
+            return self._movements(s, case.id, limit)
+
+    def overdue(self, p: Principal, today: dt.date | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        if not p.has("archivist"):
+            raise Forbidden("archivist_only")
+        today = today or dt.date.today()
+        with self.db.session() as s:
+            cases = list(s.scalars(select(Case).where(Case.due_back < today).order_by(Case.due_back).limit(limit)))
+            self.audit.append([AuditEntry(p.username, "case.overdue.list", c.id) for c in cases])
+            return [{"id": c.id, "reference": c.reference, **self._whereabouts(s, c)} for c in cases]
+
+    # ---- documents of cases in search and downloads ----------------------------------------------
+    def search_permission(self, p: Principal) -> Permission:
+        with self.db.session() as s:
+            return Permission(case_ids=visible_case_ids(s, p, "registration"))
+
+    def check_document(self, p: Principal, d: Document, action: str) -> None:
+        """A case document is readable at registration level or above; every read is audited."""
+        if d.kind != "case_document":
+            return
+        with self.db.session() as s:
+            case = s.get(Case, d.case_id) if d.case_id else None
+            level = case_level(s, p, case) if case else None
+        if not at_least(level, "registration"):
+            self.audit.append([AuditEntry(p.username, action, d.case_id, d.id, outcome="denied")])
+            raise NotFound(d.id)
+        self.audit.append([AuditEntry(p.username, action, d.case_id, d.id)])
+
+    def audit_hits(self, p: Principal, hits: Iterable[tuple[str, str | None]]) -> None:
+        """One record per case document shown in a search result (its snippet is case data)."""
+        self.audit.append(
+            [AuditEntry(p.username, "search.hit", case_id, doc_id) for doc_id, case_id in hits if case_id]
+        )
+
+    # ---- views -----------------------------------------------------------------------------------
+    def _summary(self, s: Session, c: Case, level: Level) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": c.id, "reference": c.reference, "division": c.division, "access": level}
+        out.update(self._whereabouts(s, c))
+        if at_least(level, "registration"):
+            out["status"] = c.status
+            out["procedure"] = c.procedure
+            out["registered_on"] = c.registered_on.isoformat()
+            out["applicants"] = [a.full_name for a in s.scalars(select(Applicant).where(Applicant.case_id == c.id))]
+        return out
+
+    def _view(self, s: Session, c: Case, level: Level) -> dict[str, Any]:
+        out = self._summary(s, c, level)
+        if not at_least(level, "registration"):
+            return out
+        officer = s.get(User, c.assigned_officer_id) if c.assigned_officer_id else None
+        out["assigned_officer"] = officer.username if officer else None
+        out["decision_document_id"] = c.decision_document_id
+        out["applicants"] = [
+            {
+                "full_name": a.full_name,
+                "date_of_birth": a.date_of_birth.isoformat() if a.date_of_birth else None,
+                "nationality": a.nationality,
+                "languages": a.languages,
+            }
+            for a in s.scalars(select(Applicant).where(Applicant.case_id == c.id))
+        ]
+        out["documents"] = self._documents(s, c.id)
+        if level == "full":
+            out["interviews"] = [
+                {
+                    "held_on": i.held_on.isoformat(),
+                    "interpreter_language": i.interpreter_language,
+                    "transcript": i.transcript,
+                    "recorded_by": i.recorded_by,
+                }
+                for i in s.scalars(select(Interview).where(Interview.case_id == c.id).order_by(Interview.held_on))
+            ]
+            out["notes"] = [
+                {"text": n.text, "author": n.author, "created_at": n.created_at.isoformat(timespec="seconds")}
+                for n in s.scalars(select(CaseNote).where(CaseNote.case_id == c.id).order_by(CaseNote.id))
+            ]
+        return out
+
+    def _documents(self, s: Session, case_id: str) -> list[dict[str, Any]]:
+        from store.models import Receipt
+
+        docs = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.seq))
+        out = []
+        for d in docs:
+            receipt = s.scalars(
+                select(Receipt).where(Receipt.document_id == d.id).order_by(Receipt.id).limit(1)
+            ).first()
+            out.append(
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "added": d.added.isoformat(timespec="seconds"),
+                    "version": d.version,
+                    "sha256": d.sha256,
+                    "received_by": receipt.received_by if receipt else None,
+                }
+            )
+        return out
+
+    def _whereabouts(self, s: Session, c: Case) -> dict[str, Any]:
+        loc = s.get(Location, c.location_id) if c.location_id else None
+        return {
+            "location": {"code": loc.code, "name": loc.name, "kind": loc.kind} if loc else None,
+            "checked_out_to": c.checked_out_to,
+            "due_back": c.due_back.isoformat() if c.due_back else None,
+        }
+
+    def _movements(self, s: Session, case_id: str, limit: int) -> list[dict[str, Any]]:
+        rows = s.scalars(
+            select(Movement)
+            .where(Movement.case_id == case_id)
+            .order_by(Movement.moved_at.desc(), Movement.id.desc())
+            .limit(limit)
+        )
+        codes = {loc.id: loc.code for loc in s.scalars(select(Location))}
+        return [
+            {
+                "moved_at": m.moved_at.isoformat(timespec="seconds"),
+                "from": codes.get(m.from_location_id) if m.from_location_id else None,
+                "to": codes.get(m.to_location_id),
+                "moved_by": m.moved_by,
+                "reason": m.reason,
+                "due_back": m.due_back.isoformat() if m.due_back else None,
+            }
+            for m in rows
+        ]
