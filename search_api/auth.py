@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.auth import Principal
 from services.context import AppContext
@@ -107,3 +108,25 @@ def check_login_csrf(request: Request, sent: str) -> None:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise Forbidden("csrf")
+
+
+class RequireCredentials:
+    """Belt and braces in front of the routes: an ``/api`` request carrying no credential at all is
+    answered 401 before any route, body parsing or validation runs. (The dependency above still checks
+    that the credential is valid; this only guarantees no API operation can be reached anonymously.)"""
+
+    OPEN = ("/api/health",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] not in self.OPEN:
+            request = Request(scope)
+            if not request.headers.get("authorization") and not request.cookies.get(SESSION_COOKIE):
+                from search_api.errors import error_response
+
+                response = error_response(request, 401, "login_required", headers={"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

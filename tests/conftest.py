@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,93 @@ def fresh_ctx(tmp_path: Path) -> Iterator[AppContext]:
 
 def es_url() -> str | None:
     return os.environ.get("COIDESK_ES_URL") or None
+
+
+# ---- accounts and cases for access tests ------------------------------------------------------------
+PASSWORD = "correct horse battery staple"
+# username: (roles, division, heads division)
+STAFF: dict[str, tuple[list[str], str | None, bool]] = {
+    "admin": (["admin"], None, False),
+    "ra": (["research_assistant"], None, False),
+    "officer_a": (["protection_officer"], "africa", False),
+    "officer_b": (["protection_officer"], "africa", False),
+    "head_africa": (["protection_officer"], "africa", True),
+    "head_asia": (["protection_officer"], "asia", True),
+    "consultant": (["legal_consultant"], None, False),
+    "consultant2": (["legal_consultant"], None, False),
+    "sec_africa": (["secretary"], "africa", False),
+    "sec_asia": (["secretary"], "asia", False),
+    "archivist": (["archivist"], None, False),
+    "registrar": (["civil_registrar"], None, False),
+    "dpo": (["data_protection"], None, False),
+    "visitor": (["legal_consultant"], None, False),  # target of grants made by the matrix (never a subject)
+}
+# What each account may see of case A (Africa, assigned to officer_a, consultant on grant)
+LEVEL_A: dict[str, str | None] = {
+    "admin": None,
+    "ra": None,
+    "officer_a": "full",
+    "officer_b": None,
+    "head_africa": "full",
+    "head_asia": None,
+    "consultant": "full",
+    "consultant2": None,
+    "sec_africa": "registration",
+    "sec_asia": None,
+    "archivist": "location",
+    "registrar": None,
+    "dpo": None,
+}
+SECRET_WORDS = ("Xylophantine", "Quorvexian", "Zaynab Testapplicant", "PRIV-2026-0042", "Bellurique")
+
+
+@dataclass
+class People:
+    tokens: dict[str, str]
+    case_a: str
+    case_b: str
+    doc_a: str
+
+
+@pytest.fixture(scope="session")
+def people(demo_ctx: AppContext) -> People:
+    """Every role, two cases with secrets in every field, a case document, a grant: in the demo store."""
+    from services.case_inputs import ApplicantIn, CaseIn, GrantIn, InterviewIn, LocationIn, NoteIn
+
+    ctx = demo_ctx
+    principals = {}
+    tokens = {}
+    for name, (roles, division, head) in STAFF.items():
+        principals[name] = ctx.accounts.create_user(name, PASSWORD, roles, name, division, head)
+        tokens[name] = ctx.accounts.create_token(principals[name].user_id, "tests")[1]
+    sec = principals["sec_africa"]
+    a = ctx.cases.create(
+        sec,
+        CaseIn(
+            reference="PRIV-2026-0042",
+            registered_on=dt.date(2026, 3, 2),
+            division="africa",
+            applicants=[ApplicantIn(full_name="Zaynab Testapplicant", nationality="SDN", languages=["ar", "fr"])],
+            assigned_officer="officer_a",
+        ),
+    )
+    b = ctx.cases.create(
+        principals["sec_asia"],
+        CaseIn(
+            reference="PRIV-2026-0099",
+            registered_on=dt.date(2026, 4, 1),
+            division="asia",
+            applicants=[ApplicantIn(full_name="Bellurique Second")],
+        ),
+    )
+    officer = principals["officer_a"]
+    ctx.cases.add_interview(officer, a["id"], InterviewIn(held_on=dt.date(2026, 5, 4), transcript="Il cite Quorvexian."))
+    ctx.cases.add_note(officer, a["id"], NoteIn(text="Note Quorvexian"))
+    doc_a = ctx.cases.add_document(
+        officer, a["id"], "Attestation", "Attestation médicale Xylophantine, Kadugli.".encode(), "a.txt", "text/plain"
+    )
+    ctx.indexer.drain()
+    ctx.cases.grant(principals["head_africa"], a["id"], GrantIn(username="consultant", reason="harmonisation"))
+    ctx.cases.add_location(principals["archivist"], LocationIn(code="MAG-1", name="Magasin 1", kind="store"))
+    ctx.cases.add_location(principals["archivist"], LocationIn(code="BUR-1", name="Bureau 1", kind="office"))
+    return People(tokens, a["id"], b["id"], doc_a)

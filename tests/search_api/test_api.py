@@ -11,12 +11,14 @@ from fastapi.testclient import TestClient
 
 from search_api.app import create_app
 from services.context import AppContext
+from tests.conftest import People
 
 
 @pytest.fixture(scope="module")
-def client(demo_ctx: AppContext) -> Iterator[TestClient]:
+def client(demo_ctx: AppContext, people: People) -> Iterator[TestClient]:
+    """A research assistant's API token: the whole COI library, no case."""
     app = create_app(demo_ctx.settings, context=demo_ctx, writer=False)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="https://testserver", headers={"Authorization": f"Bearer {people.tokens['ra']}"}) as c:
         yield c
 
 
@@ -116,14 +118,14 @@ def test_original_is_served_as_an_attachment(client: TestClient, demo_ctx: AppCo
     assert hashlib.sha256(r.content).hexdigest() == client.get(f"/api/documents/{doc_id}").json()["sha256"]
 
 
-def test_case_documents_are_not_served(client: TestClient, demo_ctx: AppContext) -> None:
+def test_case_documents_are_not_served_to_staff_without_access(client: TestClient, demo_ctx: AppContext) -> None:
     from store.documents import make_document_id
 
-    case_id = make_document_id("upload", "case-1")
-    assert demo_ctx.store.get(case_id).kind == "case_document"
-    assert client.get(f"/api/documents/{case_id}").status_code == 404
-    assert client.get(f"/api/documents/{case_id}/original").status_code == 404
-    assert client.get(f"/documents/{case_id}", headers={"accept": "text/html"}).status_code == 404
+    orphan = make_document_id("upload", "case-1")  # its case id matches no case: nobody may read it
+    assert demo_ctx.store.get(orphan).kind == "case_document"
+    assert client.get(f"/api/documents/{orphan}").status_code == 404
+    assert client.get(f"/api/documents/{orphan}/original").status_code == 404
+    assert client.get(f"/documents/{orphan}", headers={"accept": "text/html"}).status_code == 404
 
 
 def test_pages_render_french_and_english(client: TestClient) -> None:
