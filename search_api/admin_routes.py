@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from search_api.auth import Admin, AuditReader, CurrentUser, ctx_of
@@ -12,6 +12,8 @@ from services.context import AppContext
 
 router = APIRouter(prefix="/api")
 Ctx = Annotated[AppContext, Depends(ctx_of)]
+MAX_ROW_ID = 2**62  # row ids are 64-bit in SQLite and PostgreSQL
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class UserIn(BaseModel):
@@ -63,7 +65,7 @@ def create_token(data: TokenIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
 
 
 @router.delete("/me/tokens/{token_id}", tags=["account"])
-def revoke_token(token_id: int, user: CurrentUser, c: Ctx) -> dict[str, bool]:
+def revoke_token(token_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, bool]:
     return {"revoked": c.accounts.revoke_token(user.user_id, token_id)}
 
 
@@ -81,13 +83,13 @@ def create_user(data: UserIn, admin: Admin, c: Ctx) -> dict[str, Any]:
 
 
 @router.put("/users/{user_id}/roles", tags=["admin"])
-def set_roles(user_id: int, data: RolesIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+def set_roles(user_id: RowId, data: RolesIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
     p = c.accounts.set_roles(user, user_id, data.roles, data.division, data.heads_division)
     return {"id": p.user_id, "roles": sorted(p.roles)}
 
 
 @router.post("/users/{user_id}/disable", tags=["admin"])
-def disable_user(user_id: int, user: CurrentUser, c: Ctx) -> dict[str, bool]:
+def disable_user(user_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, bool]:
     c.accounts.set_active(user, user_id, False)
     return {"active": False}
 
@@ -99,7 +101,7 @@ def audit(
     case_id: Annotated[str | None, Query(max_length=32)] = None,
     user: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> list[dict[str, Any]]:
     """Who saw case X; what did user Y open. Never content: ids and actions only."""
     return [

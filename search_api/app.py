@@ -58,7 +58,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
+                # which the CSRF check must refuse; URLs (case ids) still never leave the site
+                headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
                 if not is_docs:
                     headers.setdefault("Content-Security-Policy", CSP)

@@ -106,7 +106,7 @@ def cases_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = N
         request,
         locale,
         user,
-        cases=c.cases.list(user),
+        cases=c.cases.list_cases(user),
         divisions=creatable,
         procedures=PROCEDURES,
         today=dt.date.today().isoformat(),

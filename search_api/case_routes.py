@@ -30,9 +30,12 @@ async def read_upload(upload: UploadFile, limit: int) -> bytes:
 
 @router.get("/cases")
 def list_cases(
-    user: CurrentUser, c: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0
+    user: CurrentUser,
+    c: Ctx,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
-    return c.cases.list(user, limit, offset)
+    return c.cases.list_cases(user, limit, offset)
 
 
 @router.post("/cases", status_code=201)

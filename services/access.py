@@ -49,7 +49,11 @@ def case_level(s: Session, p: Principal, case: Case) -> Level | None:
         levels.append("registration")
     if p.has("archivist"):
         levels.append("location")
-    return max(levels, key=lambda lv: _RANK[lv]) if levels else None
+    best: Level | None = None
+    for lv in levels:
+        if best is None or _RANK[lv] > _RANK[best]:
+            best = lv
+    return best
 
 
 def visible_case_ids(s: Session, p: Principal, needed: Level = "registration") -> frozenset[str]:

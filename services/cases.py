@@ -96,7 +96,7 @@ class CaseService:
             self.audit.append([AuditEntry(p.username, "case.create", case.id)], s)
             return self._view(s, case, case_level(s, p, case) or "registration")
 
-    def list(self, p: Principal, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    def list_cases(self, p: Principal, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         with self.db.session() as s:
             ids = visible_case_ids(s, p, "location")
             if not ids:

@@ -101,6 +101,7 @@ STAFF: dict[str, tuple[list[str], str | None, bool]] = {
     "registrar": (["civil_registrar"], None, False),
     "dpo": (["data_protection"], None, False),
     "visitor": (["legal_consultant"], None, False),  # target of grants made by the matrix (never a subject)
+    "fuzz_head": (["protection_officer"], "africa", True),  # schemathesis' account (may revoke its own tokens)
 }
 # What each account may see of case A (Africa, assigned to officer_a, consultant on grant)
 LEVEL_A: dict[str, str | None] = {
@@ -161,7 +162,9 @@ def people(demo_ctx: AppContext) -> People:
         ),
     )
     officer = principals["officer_a"]
-    ctx.cases.add_interview(officer, a["id"], InterviewIn(held_on=dt.date(2026, 5, 4), transcript="Il cite Quorvexian."))
+    ctx.cases.add_interview(
+        officer, a["id"], InterviewIn(held_on=dt.date(2026, 5, 4), transcript="Il cite Quorvexian.")
+    )
     ctx.cases.add_note(officer, a["id"], NoteIn(text="Note Quorvexian"))
     doc_a = ctx.cases.add_document(
         officer, a["id"], "Attestation", "Attestation médicale Xylophantine, Kadugli.".encode(), "a.txt", "text/plain"

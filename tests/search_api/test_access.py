@@ -82,7 +82,9 @@ SPECIAL = {
 
 @pytest.mark.parametrize("user", sorted(LEVEL_A))
 @pytest.mark.parametrize(("method", "path", "body", "needed"), ROUTES, ids=[f"{m} {p}" for m, p, _, _ in ROUTES])
-def test_route_role_matrix(api: TestClient, people: People, user: str, method: str, path: str, body, needed: str) -> None:  # type: ignore[no-untyped-def]
+def test_route_role_matrix(
+    api: TestClient, people: People, user: str, method: str, path: str, body, needed: str
+) -> None:  # type: ignore[no-untyped-def]
     url = path.format(case=people.case_a, doc=people.doc_a)
     level = LEVEL_A[user]
     may = SPECIAL.get(path, lambda _u: True)(user) if method != "GET" or path not in SPECIAL else True
@@ -98,7 +100,9 @@ def test_route_role_matrix(api: TestClient, people: People, user: str, method: s
 
 
 @pytest.mark.parametrize("user", sorted(LEVEL_A))
-def test_no_trace_of_forbidden_case_in_search_facets_snippets_and_lists(api: TestClient, people: People, user: str) -> None:
+def test_no_trace_of_forbidden_case_in_search_facets_snippets_and_lists(
+    api: TestClient, people: People, user: str
+) -> None:
     level = LEVEL_A[user]
     sees_documents = RANK[level] >= RANK["registration"]
     h = auth(people, user)
@@ -129,7 +133,9 @@ def test_case_view_depends_on_level(api: TestClient, people: People) -> None:
     full = api.get(f"/api/cases/{people.case_a}", headers=auth(people, "officer_a")).json()
     assert full["interviews"][0]["transcript"] == "Il cite Quorvexian." and full["notes"]
     reg = api.get(f"/api/cases/{people.case_a}", headers=auth(people, "sec_africa")).json()
-    assert reg["applicants"][0]["full_name"] == "Zaynab Testapplicant" and "interviews" not in reg and "notes" not in reg
+    assert (
+        reg["applicants"][0]["full_name"] == "Zaynab Testapplicant" and "interviews" not in reg and "notes" not in reg
+    )
     loc = api.get(f"/api/cases/{people.case_a}", headers=auth(people, "archivist")).json()
     assert set(loc) == {"id", "reference", "division", "access", "location", "checked_out_to", "due_back"}
 
@@ -170,7 +176,9 @@ def test_non_admin_cannot_grant_themselves_a_role(api: TestClient, people: Peopl
     assert demo_ctx.accounts.user_by_name("officer_b").roles == ["protection_officer"]  # type: ignore[union-attr]
     assert demo_ctx.accounts.user_by_name("evil") is None
     # a head of division cannot grant themselves access to another division's case either
-    r = api.post(f"/api/cases/{people.case_b}/grants", json={"username": "head_africa"}, headers=auth(people, "head_africa"))
+    r = api.post(
+        f"/api/cases/{people.case_b}/grants", json={"username": "head_africa"}, headers=auth(people, "head_africa")
+    )
     assert r.status_code == 404
 
 
@@ -178,7 +186,13 @@ def test_revocation_takes_effect_on_the_next_request(api: TestClient, people: Pe
     admin = auth(people, "admin")
     r = api.post(
         "/api/users",
-        json={"username": "temp_head", "password": "p" * 16, "roles": ["protection_officer"], "division": "africa", "heads_division": True},
+        json={
+            "username": "temp_head",
+            "password": "p" * 16,
+            "roles": ["protection_officer"],
+            "division": "africa",
+            "heads_division": True,
+        },
         headers=admin,
     )
     assert r.status_code == 201
@@ -193,7 +207,10 @@ def test_revocation_takes_effect_on_the_next_request(api: TestClient, people: Pe
     # a revoked grant, too
     c = auth(people, "consultant2")
     head = auth(people, "head_africa")
-    assert api.post(f"/api/cases/{people.case_a}/grants", json={"username": "consultant2"}, headers=head).status_code == 201
+    assert (
+        api.post(f"/api/cases/{people.case_a}/grants", json={"username": "consultant2"}, headers=head).status_code
+        == 201
+    )
     assert api.get(f"/api/cases/{people.case_a}", headers=c).status_code == 200
     assert api.delete(f"/api/cases/{people.case_a}/grants/consultant2", headers=head).json() == {"revoked": 1}
     assert api.get(f"/api/cases/{people.case_a}", headers=c).status_code == 404
@@ -201,7 +218,11 @@ def test_revocation_takes_effect_on_the_next_request(api: TestClient, people: Pe
 
 def test_n_reads_make_n_audit_records_without_content(api: TestClient, people: People, demo_ctx: AppContext) -> None:
     def views() -> list:
-        return [r for r in demo_ctx.audit.query(case_id=people.case_a, actor="head_africa", limit=1000) if r.action == "case.view"]
+        return [
+            r
+            for r in demo_ctx.audit.query(case_id=people.case_a, actor="head_africa", limit=1000)
+            if r.action == "case.view"
+        ]
 
     before = len(views())
     for _ in range(7):

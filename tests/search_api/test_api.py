@@ -18,7 +18,9 @@ from tests.conftest import People
 def client(demo_ctx: AppContext, people: People) -> Iterator[TestClient]:
     """A research assistant's API token: the whole COI library, no case."""
     app = create_app(demo_ctx.settings, context=demo_ctx, writer=False)
-    with TestClient(app, base_url="https://testserver", headers={"Authorization": f"Bearer {people.tokens['ra']}"}) as c:
+    with TestClient(
+        app, base_url="https://testserver", headers={"Authorization": f"Bearer {people.tokens['ra']}"}
+    ) as c:
         yield c
 
 

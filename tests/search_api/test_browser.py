@@ -13,12 +13,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PASSWORD, ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.browser
@@ -57,14 +58,47 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ' "country_code": "AFG"}'
     )
     subprocess.run([*coidesk, "ingest", str(hostile)], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*coidesk, "serve", "--host", "127.0.0.1", "--port", str(port)],
+    # an account, created the way an admin would (no default account exists)
+    subprocess.run(
+        [
+            *coidesk,
+            "users",
+            "create",
+            "cheffe",
+            "--role",
+            "protection_officer",
+            "--division",
+            "africa",
+            "--head",
+            "--password-stdin",
+        ],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        check=True,
+        capture_output=True,
+        input=PASSWORD + "\n",
+        text=True,
+        timeout=120,
     )
+    token = subprocess.run(
+        [*coidesk, "users", "token", "cheffe"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout.strip()
+    port = _free_port()
+    server_log = data / "server.log"
+    with server_log.open("w") as log_file:
+        proc = subprocess.Popen(
+            [*coidesk, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -75,10 +109,57 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
-        yield base
+        case_id = _hostile_case(base, token)
+        yield Server(base, case_id, token, server_log)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@dataclass
+class Server:
+    base: str
+    case_id: str
+    token: str
+    log: Path
+
+
+XSS = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
+
+
+def _hostile_case(base: str, token: str) -> str:
+    """A case whose every free-text field carries script payloads, through the real API."""
+    h = {"Authorization": f"Bearer {token}"}
+    r = httpx.post(
+        f"{base}/api/cases",
+        headers=h,
+        json={
+            "reference": "XSS-2026-1",
+            "registered_on": "2026-02-01",
+            "division": "africa",
+            "applicants": [{"full_name": "Zed " + XSS, "languages": [XSS]}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    for path, body in (
+        ("notes", {"text": "Note " + XSS + " <a href='javascript:alert(3)'>lien</a>"}),
+        ("interviews", {"held_on": "2026-03-01", "interpreter_language": XSS[:32], "transcript": XSS}),
+    ):
+        assert httpx.post(f"{base}/api/cases/{case_id}/{path}", headers=h, json=body).status_code == 201
+    files = {"file": (XSS + ".txt", ("Pièce " + XSS).encode(), "text/plain")}
+    r = httpx.post(f"{base}/api/cases/{case_id}/documents", headers=h, files=files, data={"title": XSS})
+    assert r.status_code == 201, r.text
+    return case_id
+
+
+def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/")
+    page.wait_for_selector("#login-form")  # pages need a login: redirected
+    page.fill("#username", "cheffe")
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+    page.wait_for_selector("#whoami")
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +184,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         b.close()
 
 
-def test_search_facet_exclude_and_open_document(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_facet_exclude_and_open_document(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/")
+    _login(page, server.base)
     page.fill("#q", "Darfour")
     page.click("#search-button")
     page.wait_for_selector(".hit")
@@ -128,7 +209,7 @@ def test_search_facet_exclude_and_open_document(server: str, browser, tmp_path: 
     assert int(page.inner_text("#total").split()[0]) < total
 
     # back to the query, open the Massalit decision
-    page.goto(server + "/?q=Massalit")
+    page.goto(server.base + "/?q=Massalit")
     page.click(".hit-title")
     page.wait_for_selector("#doc-title")
     assert "Massalit" in page.inner_text("#doc-title")
@@ -142,11 +223,12 @@ def test_search_facet_exclude_and_open_document(server: str, browser, tmp_path: 
     assert dialogs == []
 
 
-def test_hostile_markup_stays_inert(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_markup_stays_inert(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/?q=Quuxland")
+    _login(page, server.base)
+    page.goto(server.base + "/?q=Quuxland")
     page.wait_for_selector(".hit")
     assert page.locator(".hit img").count() == 0 and page.locator(".hit script").count() == 0
     assert "<script>" in page.inner_text(".snippet")  # shown as text
@@ -155,3 +237,44 @@ def test_hostile_markup_stays_inert(server: str, browser) -> None:  # type: igno
     assert page.locator("article img").count() == 0 and page.locator("article b").count() == 0
     page.wait_for_timeout(300)
     assert dialogs == []
+
+
+def test_stored_xss_in_a_case_stays_inert_and_forms_work(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _login(page, server.base)
+    page.click("#nav-cases")
+    page.wait_for_selector("#case-list")
+    page.click("#case-list a")
+    page.wait_for_selector("#case-reference")
+    assert "XSS-2026-1" in page.inner_text("#case-reference")
+    assert "<script>" in page.inner_text("#applicants")  # shown as text, not run
+    assert page.locator("article script").count() == 0 and page.locator("article img").count() == 0
+    assert page.locator("article a[href^='javascript']").count() == 0
+    # a note through the form (CSRF token carried by the form), then the case's document
+    page.fill("#note-text", "Vérifier la chronologie")
+    page.click("#note-submit")
+    page.wait_for_selector("#notes")
+    assert "Vérifier la chronologie" in page.inner_text("#notes")
+    page.click("#case-documents a")
+    page.wait_for_selector("#doc-title")
+    assert "<script>" in page.inner_text("#doc-title") and page.locator("article img").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    # logout ends the session: the case page sends back to the login form
+    page.click("#logout")
+    page.wait_for_selector("#login-form")
+    page.goto(f"{server.base}/cases/{server.case_id}")
+    page.wait_for_selector("#login-form")
+
+
+def test_server_log_holds_no_case_data(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    _login(page, server.base)
+    page.goto(f"{server.base}/cases/{server.case_id}")
+    page.goto(server.base + "/?q=Zed")
+    logged = server.log.read_text()
+    assert "GET /cases/{case_id} 200" in logged  # the request log is on
+    for secret in ("Zed", "XSS-2026-1", "Vérifier", server.case_id, server.token, "onerror"):
+        assert secret not in logged, secret
