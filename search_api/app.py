@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import Depends, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
@@ -26,9 +26,11 @@ from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
 from search_api.rendering import ENV, render
 from search_api.request_log import RequestLog
+from services.access import may_correct_enrichment
 from services.auth import Principal
 from services.citation import citation
 from services.context import AppContext
+from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.search import SearchParams, encode_cursor, search_as
 from store.index.query import FILTER_FIELDS, SearchResult
@@ -185,6 +187,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     def api_correct(doc_id: str, correction: CorrectionIn, user: CurrentUser, c: Ctx) -> dict:
         """Correct enrichment: add a missing value or remove a wrong one; kept across re-enrichment."""
         visible_document(c, user, doc_id, "document.correct")
+        if not may_correct_enrichment(user):
+            raise Forbidden("role")
         c.store.add_correction(
             doc_id,
             correction.type,
@@ -261,7 +265,35 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, user, doc_id, "document.view")
         enrichment = enrichment_view(c.store.enrichments([d.id]).get(d.id), locale)
-        return render("document.html", request, locale, user, doc=document_json(d, locale), enrichment=enrichment)
+        return render(
+            "document.html",
+            request,
+            locale,
+            user,
+            doc=document_json(d, locale),
+            enrichment=enrichment,
+            may_correct=may_correct_enrichment(user),
+        )
+
+    @app.post("/documents/{doc_id}/corrections", include_in_schema=False)
+    def page_correct(
+        request: Request,
+        doc_id: str,
+        user: CurrentUser,
+        c: Ctx,
+        type: Annotated[str, Form(max_length=16)],
+        value: Annotated[str, Form(max_length=200)],
+        action: Annotated[str, Form(max_length=8)],
+        label: Annotated[str, Form(max_length=300)] = "",
+        lang: str | None = None,
+    ) -> Response:
+        correction = CorrectionIn.model_validate(
+            {"type": type, "value": value, "label": label or None, "action": action}
+        )
+        api_correct(doc_id, correction, user, c)
+        return RedirectResponse(
+            f"/documents/{doc_id}?lang={pick_locale(lang, settings.default_locale)}", status_code=303
+        )
 
     return app
 

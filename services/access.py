@@ -102,3 +102,8 @@ def may_grant(p: Principal, case: Case) -> bool:
 def may_move(p: Principal, level: Level | None) -> bool:
     """Archivists move any file; a division's secretaries move the files they register."""
     return p.has("archivist") or (p.has("secretary") and at_least(level, "registration"))
+
+
+def may_correct_enrichment(p: Principal) -> bool:
+    """Research assistants, officers and legal consultants correct places, actors, topics, dates."""
+    return p.has("research_assistant", "protection_officer", "legal_consultant")

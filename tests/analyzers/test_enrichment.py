@@ -39,7 +39,10 @@ def test_gazetteer_knows_every_spelling(spelling: str, place_id: str) -> None:
 def test_gazetteer_hierarchy_and_distance() -> None:
     g = default_gazetteer()
     fasher = g.by_id["geonames:379555"]
-    assert [p.name for p in g.parents(fasher)] == ["Sudan"]
+    assert [p.id for p in g.parents(fasher)] == ["iso:SD-DN", "iso:SDN"]  # North Darfur, from GeoNames admin1
+    # GeoNames division names joined to ISO 3166-2 despite spelling ("Southern Kordofan", "Nangarhār")
+    assert [p.id for p in g.parents(g.by_id["geonames:373141"])] == ["iso:SD-KS", "iso:SDN"]  # Kadugli
+    assert [p.id for p in g.parents(g.by_id["geonames:1139715"])] == ["iso:AF-NAN", "iso:AFG"]  # Jalalabad
     assert [p.id for p in g.parents(g.by_id["local:jebel-marra"])] == ["local:darfur", "iso:SDN"]
     km = distance_km(fasher, g.by_id["geonames:53654"])
     assert km is not None and 2000 < km < 3000

@@ -158,3 +158,34 @@ def test_weak_password_and_unknown_role_are_refused(demo_ctx: AppContext) -> Non
     with pytest.raises(InvalidInput) as e:
         demo_ctx.accounts.create_user("rolex", PASSWORD, ["superuser"])
     assert e.value.code == "unknown_role"
+
+
+def test_correcting_enrichment_from_the_document_page(browser_like: TestClient, demo_ctx: AppContext) -> None:
+    from sqlalchemy import select
+
+    from store.models import Correction
+
+    login(browser_like, "officer_a")
+    hits = browser_like.get("/api/search", params={"q": "Darfur", "kind": "coi"}).json()["hits"]
+    doc_id = hits[0]["id"]
+    page = browser_like.get(f"/documents/{doc_id}", headers=HTML).text
+    assert 'id="correction-form"' in page
+    place = re.search(r'<li data-place="([^"]+)"', page)
+    assert place, "the document has places to correct"
+    token = _hidden(page, "csrf_token")
+    form = {"type": "place", "value": place.group(1), "action": "remove"}
+    assert browser_like.post(f"/documents/{doc_id}/corrections", data=form, headers=HTML).status_code == 403  # no token
+    r = browser_like.post(f"/documents/{doc_id}/corrections", data={**form, "csrf_token": token}, headers=HTML)
+    assert r.status_code == 303
+    after = browser_like.get(f"/documents/{doc_id}", headers=HTML).text
+    assert f'data-place="{place.group(1)}"' not in after
+    with demo_ctx.db.session() as s:
+        made = s.scalars(select(Correction).where(Correction.document_id == doc_id)).all()
+    assert [(c.value, c.action, c.made_by) for c in made][-1] == (place.group(1), "remove", "officer_a")
+    # a secretary sees no correction form and cannot post one
+    login(browser_like, "sec_africa")
+    page = browser_like.get(f"/documents/{doc_id}", headers=HTML).text
+    assert 'id="correction-form"' not in page
+    token = _hidden(page, "csrf_token")
+    r = browser_like.post(f"/documents/{doc_id}/corrections", data={**form, "csrf_token": token}, headers=HTML)
+    assert r.status_code == 403
