@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     password_min_chars: int = Field(default=12, ge=8)
+    # The server enriches new and changed documents in the background (spaCy loaded on first need)
+    enrich_in_server: bool = True
     # Physical files
     checkout_days: int = Field(default=14, ge=1)  # a file checked out is due back after this many days
     # Case documents uploaded through the API (issue 3 widens formats)

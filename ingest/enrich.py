@@ -7,6 +7,7 @@ each result is saved with the document queued for reindexing in the same transac
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,3 +82,50 @@ def enrich_documents(
         if progress:
             progress(len(chunk))
     return report
+
+
+def enrich_pending(store: DocumentStore, enricher: Enricher, limit: int = 64) -> int:
+    """Enrich the documents stored or changed since their last enrichment; returns how many."""
+    ids = store.needing_enrichment(limit)
+    if not ids:
+        return 0
+    inputs = [_input(d) for d in store.get_many(ids)]
+    for e, inp in zip(enricher.enrich(inputs), inputs, strict=True):
+        payload = e.to_json()
+        payload["aliases"] = search_aliases(e)
+        store.save_enrichment(inp.id, ENRICHER_VERSION, e.text_hash, payload)
+    return len(inputs)
+
+
+class EnrichLoop:
+    """The server's background enrichment: new uploads get places, actors, dates and topics without
+    anyone running ``coidesk enrich``. The spaCy model is loaded on the first pending document only."""
+
+    def __init__(
+        self, store: DocumentStore, interval: float = 5.0, make_enricher: Callable[[], Enricher] | None = None
+    ) -> None:
+        self.store = store
+        self.interval = interval
+        self.make_enricher = make_enricher or (lambda: Enricher(n_process=1))
+        self._enricher: Enricher | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="coidesk-enricher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                while not self._stop.is_set() and self.store.needing_enrichment(1):
+                    self._enricher = self._enricher or self.make_enricher()
+                    n = enrich_pending(self.store, self._enricher, limit=8)  # small batches: stop() stays prompt
+                    log.info("enriched %d documents in the background", n)
+            except Exception:  # keep the loop alive; the documents stay pending and are retried
+                log.exception("background enrichment failed; will retry")
+                self._stop.wait(self.interval * 6)
+            self._stop.wait(self.interval)

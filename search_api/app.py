@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Settings, get_settings
 from config.sources import SOURCES, source_name
+from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
 from search_api import admin_routes, case_pages, case_routes, errors
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
@@ -82,13 +83,16 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         ctx = context or AppContext.open(settings)
         app.state.ctx = ctx
         loop = WriterLoop(ctx.indexer) if writer else None
-        if loop:
-            loop.start()
+        enrich_loop = EnrichLoop(ctx.store) if writer and settings.enrich_in_server else None
+        for background in (loop, enrich_loop):
+            if background:
+                background.start()
         try:
             yield
         finally:
-            if loop:
-                loop.stop()
+            for background in (enrich_loop, loop):
+                if background:
+                    background.stop()
             if context is None:
                 ctx.close()
 

@@ -176,6 +176,18 @@ class DocumentStore:
                 rec.version, rec.input_hash, rec.payload, rec.enriched_at = version, input_hash, payload, utcnow()
             s.add(IndexQueue(document_id=doc_id, op="upsert"))
 
+    def needing_enrichment(self, limit: int = 64) -> list[str]:
+        """Ids of documents never enriched or changed since their enrichment (an indexed join, no text read)."""
+        stmt = (
+            select(Document.id)
+            .outerjoin(EnrichmentRecord, EnrichmentRecord.document_id == Document.id)
+            .where((EnrichmentRecord.document_id.is_(None)) | (Document.updated > EnrichmentRecord.enriched_at))
+            .order_by(Document.seq)
+            .limit(limit)
+        )
+        with self.db.session() as s:
+            return list(s.scalars(stmt))
+
     def enrichment_hashes(self) -> dict[str, str]:
         with self.db.session() as s:
             return {k: v for k, v in s.execute(select(EnrichmentRecord.document_id, EnrichmentRecord.input_hash))}

@@ -39,7 +39,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "COIDESK_DATA_DIR": str(data)}
+    # background enrichment has its own test (tests/ingest/test_enrich_loop.py); off here to keep timings stable
+    env = {**os.environ, "COIDESK_DATA_DIR": str(data), "COIDESK_ENRICH_IN_SERVER": "false"}
     coidesk = [sys.executable, "-m", "cli.main"]
     subprocess.run(
         [*coidesk, "ingest", str(ROOT / "demo" / "corpus")],
@@ -113,7 +114,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield Server(base, case_id, token, server_log)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)
 
 
 @dataclass
