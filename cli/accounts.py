@@ -10,6 +10,8 @@ import datetime as dt
 import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -21,7 +23,7 @@ from services.auth import Principal
 from services.case_inputs import ApplicantIn, CaseIn, LocationIn, MovementIn
 from services.context import AppContext
 from services.errors import Forbidden, InvalidInput
-from store.accounts import ROLES
+from store.accounts import ROLES, User
 
 users = typer.Typer(help="Comptes et jetons / accounts and tokens", no_args_is_help=True)
 audit = typer.Typer(help="Journal d'audit / audit trail", no_args_is_help=True)
@@ -30,8 +32,24 @@ err = Console(stderr=True)
 SYSTEM = Principal(0, "system", frozenset({"admin"}), None, False)  # the shell operator acts as admin
 
 
-def _open() -> AppContext:
-    return AppContext.open(get_settings())
+@contextmanager
+def _context() -> Iterator[AppContext]:
+    """The application context for one command; a refused input exits with status 2 and its reason."""
+    ctx = AppContext.open(get_settings())
+    try:
+        yield ctx
+    except (InvalidInput, Forbidden) as exc:
+        err.print(f"[red]Refusé / refused:[/red] {exc.code} {getattr(exc, 'params', '') or ''}")
+        raise typer.Exit(2) from exc
+    finally:
+        ctx.close()
+
+
+def _user(ctx: AppContext, username: str) -> User:
+    u = ctx.accounts.user_by_name(username)
+    if u is None:
+        raise InvalidInput("unknown_user")
+    return u
 
 
 def _password(from_stdin: bool) -> str:
@@ -52,21 +70,14 @@ def create(
 ) -> None:
     """Create an account (the first admin: ``coidesk users create alice --admin``)."""
     roles = list(role or []) + (["admin"] if admin else [])
-    ctx = _open()
-    try:
+    with _context() as ctx:
         ctx.accounts.create_user(username, _password(password_stdin), roles, full_name, division, head)
         console.print(f"[green]Compte créé / account created:[/green] {username} ({', '.join(roles)})")
-    except InvalidInput as exc:
-        err.print(f"[red]Refusé / refused:[/red] {exc.code} {exc.params or ''}")
-        raise typer.Exit(2) from exc
-    finally:
-        ctx.close()
 
 
 @users.command("list")
 def list_users() -> None:
-    ctx = _open()
-    try:
+    with _context() as ctx:
         table = Table("id", "username", "roles", "division", "head", "active")
         for u in ctx.accounts.list_users():
             table.add_row(
@@ -78,8 +89,6 @@ def list_users() -> None:
                 "yes" if u.active else "no",
             )
         console.print(table)
-    finally:
-        ctx.close()
 
 
 @users.command("roles")
@@ -90,58 +99,32 @@ def set_roles(
     head: Annotated[bool, typer.Option("--head")] = False,
 ) -> None:
     """Replace an account's roles (effective on its next request)."""
-    ctx = _open()
-    try:
-        u = ctx.accounts.user_by_name(username)
-        if u is None:
-            err.print("[red]Utilisateur inconnu / unknown user[/red]")
-            raise typer.Exit(2)
-        ctx.accounts.set_roles(SYSTEM, u.id, role, division, head)
+    with _context() as ctx:
+        ctx.accounts.set_roles(SYSTEM, _user(ctx, username).id, role, division, head)
         console.print(f"{username}: {', '.join(role)}")
-    except (InvalidInput, Forbidden) as exc:
-        err.print(f"[red]Refusé / refused:[/red] {exc.code}")
-        raise typer.Exit(2) from exc
-    finally:
-        ctx.close()
 
 
 @users.command("disable")
 def disable(username: str) -> None:
     """Disable an account: its sessions and tokens stop working at once."""
-    ctx = _open()
-    try:
-        u = ctx.accounts.user_by_name(username)
-        if u is None:
-            err.print("[red]Utilisateur inconnu / unknown user[/red]")
-            raise typer.Exit(2)
-        ctx.accounts.set_active(SYSTEM, u.id, False)
+    with _context() as ctx:
+        ctx.accounts.set_active(SYSTEM, _user(ctx, username).id, False)
         console.print(f"{username}: désactivé / disabled")
-    finally:
-        ctx.close()
 
 
 @users.command("token")
 def token(username: str, name: Annotated[str, typer.Option()] = "script") -> None:
     """Create an API token for scripts; printed once, only its hash is kept."""
-    ctx = _open()
-    try:
-        u = ctx.accounts.user_by_name(username)
-        if u is None:
-            err.print("[red]Utilisateur inconnu / unknown user[/red]")
-            raise typer.Exit(2)
-        _, secret = ctx.accounts.create_token(u.id, name)
+    with _context() as ctx:
+        _, secret = ctx.accounts.create_token(_user(ctx, username).id, name)
         typer.echo(secret)
-    finally:
-        ctx.close()
 
 
 @users.command("demo")
 def demo() -> None:
     """For the demo only: one account per role with random passwords, two locations, two fictitious cases."""
-    settings = get_settings()
-    ctx = AppContext.open(settings)
-    creds = settings.data_dir / "demo-accounts.txt"
-    try:
+    creds = get_settings().data_dir / "demo-accounts.txt"
+    with _context() as ctx:
         if ctx.accounts.list_users():
             console.print(f"Comptes déjà présents / accounts exist — voir / see {creds}")
             return
@@ -190,23 +173,18 @@ def demo() -> None:
             table.add_row(*line.split("\t"))
         console.print(table)
         console.print(f"(aussi dans / also in {creds}, mode 600)")
-    finally:
-        ctx.close()
 
 
 @audit.command("verify")
 def verify() -> None:
     """Check the audit chain: exit 1 if any record was altered, removed or inserted."""
-    ctx = _open()
-    try:
+    with _context() as ctx:
         v = ctx.audit.verify()
         if v.ok:
             console.print(f"[green]Chaîne intègre / chain intact[/green]: {v.checked} enregistrements / records")
         else:
             err.print(f"[red]Chaîne rompue / chain broken[/red] à / at #{v.first_bad_id}: {v.reason}")
             raise typer.Exit(1)
-    finally:
-        ctx.close()
 
 
 @audit.command("query")
@@ -216,8 +194,7 @@ def query(
     limit: Annotated[int, typer.Option()] = 100,
 ) -> None:
     """Who saw case X (``--case``), what did user Y open (``--user``)."""
-    ctx = _open()
-    try:
+    with _context() as ctx:
         table = Table("#", "UTC", "user", "action", "case", "document", "outcome")
         for r in ctx.audit.query(case, user, limit):
             table.add_row(
@@ -230,5 +207,3 @@ def query(
                 r.outcome,
             )
         console.print(table)
-    finally:
-        ctx.close()

@@ -86,3 +86,32 @@ def test_second_writer_is_told_the_index_is_busy(tmp_path: Path) -> None:
         del held
     assert ctx.indexer.try_drain() == 5 and ctx.store.pending_count() == 0
     ctx.close()
+
+
+def test_accounts_from_the_shell(tmp_path: Path) -> None:
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "COIDESK_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", *args],
+            env=env,
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            input=stdin,
+            timeout=120,
+        )
+
+    assert "admin" not in run("users", "list").stdout  # no default account
+    weak = run("users", "create", "alice", "--admin", "--password-stdin", stdin="short\n")
+    assert weak.returncode == 2 and "weak_password" in weak.stderr
+    ok = run("users", "create", "alice", "--admin", "--password-stdin", stdin="a long enough passphrase\n")
+    assert ok.returncode == 0, ok.stderr
+    assert run("users", "create", "bob", "--role", "wizard", "--password-stdin", stdin="x" * 20 + "\n").returncode == 2
+    token = run("users", "token", "alice").stdout.strip()
+    assert token.startswith("cdk_") and len(token) > 40
+    assert run("users", "token", "nobody").returncode == 2
+    assert run("users", "roles", "alice", "--role", "data_protection").returncode == 0
+    assert "data_protection" in run("users", "list").stdout
+    assert run("users", "disable", "alice").returncode == 0
+    verify = run("audit", "verify")
+    assert verify.returncode == 0 and "intègre" in verify.stdout
