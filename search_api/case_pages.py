@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from search_api.admin_routes import RowId
 from search_api.auth import (
     SESSION_COOKIE,
+    Admin,
     AuditReader,
     CurrentUser,
     check_login_csrf,
@@ -32,7 +34,7 @@ from services.access import may_create_case
 from services.case_inputs import ApplicantIn, CaseIn, InterviewIn, LocationIn, MovementIn, NoteIn
 from services.context import AppContext
 from services.errors import AuthError
-from store.accounts import DIVISIONS
+from store.accounts import DIVISIONS, ROLES
 from store.cases import PROCEDURES
 
 router = APIRouter(include_in_schema=False)
@@ -268,3 +270,55 @@ def audit_page(
         verification=c.audit.verify(),
         label=lambda code: translate(code, locale),
     )
+
+
+# ---- accounts (admins) --------------------------------------------------------------------------
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, admin: Admin, c: Ctx, lang: str | None = None) -> Response:
+    return render(
+        "users.html",
+        request,
+        locale_of(request, lang),
+        admin,
+        users=c.accounts.list_users(),
+        roles=ROLES,
+        divisions=DIVISIONS,
+    )
+
+
+@router.post("/admin/users")
+def create_user_form(
+    request: Request,
+    admin: Admin,
+    c: Ctx,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    roles: Annotated[list[str], Form()],
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    division: Annotated[str, Form(max_length=32)] = "",
+    heads_division: Annotated[str, Form(max_length=1)] = "",
+    lang: str | None = None,
+) -> Response:
+    c.accounts.create_user(username, password, roles, full_name, division or None, bool(heads_division))
+    return _back("/admin/users", locale_of(request, lang))
+
+
+@router.post("/admin/users/{user_id}/roles")
+def roles_form(
+    request: Request,
+    user_id: RowId,
+    admin: Admin,
+    c: Ctx,
+    roles: Annotated[list[str], Form()],
+    division: Annotated[str, Form(max_length=32)] = "",
+    heads_division: Annotated[str, Form(max_length=1)] = "",
+    lang: str | None = None,
+) -> Response:
+    c.accounts.set_roles(admin, user_id, roles, division or None, bool(heads_division))
+    return _back("/admin/users", locale_of(request, lang))
+
+
+@router.post("/admin/users/{user_id}/disable")
+def disable_form(request: Request, user_id: RowId, admin: Admin, c: Ctx, lang: str | None = None) -> Response:
+    c.accounts.set_active(admin, user_id, False)
+    return _back("/admin/users", locale_of(request, lang))
