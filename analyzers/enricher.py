@@ -15,7 +15,7 @@ from pathlib import Path
 from analyzers import language as lang_mod
 from analyzers.actors import ActorList, default_actors, find_english_actors, find_listed_actors, from_ner
 from analyzers.dates import find_dates
-from analyzers.gazetteer import Gazetteer, default_gazetteer
+from analyzers.gazetteer import Gazetteer, default_gazetteer, desk_digest
 from analyzers.model import ENRICHER_VERSION, Enrichment, Mention
 from analyzers.ner import entities
 from analyzers.places import find_places, rank_countries
@@ -39,6 +39,7 @@ def data_version() -> str:
     h = hashlib.sha256(ENRICHER_VERSION.encode())
     for name in _DATA_FILES:
         h.update((CONFIG / name).read_bytes())
+    h.update(desk_digest().encode())  # places and spellings added from the product's page
     return h.hexdigest()[:12]
 
 

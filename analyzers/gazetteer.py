@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import gettext
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -267,23 +268,50 @@ def default_gazetteer() -> Gazetteer:
     gaz = Gazetteer([*_country_places(), *subdivisions, *cities])
     for division in admin1.extra.values():
         gaz.by_id[division.id] = division  # a parent only: its name is not matched in text
-    for p in _local_entries():
-        known = gaz.by_id.get(p["id"])
-        if known is not None:
-            known.names = sorted({*known.names, *p["names"]})
-            gaz.add(known)
-        else:
-            gaz.add(
-                Place(
-                    p["id"],
-                    p["name"],
-                    p["country"],
-                    p["level"],
-                    p.get("parent"),
-                    p.get("lat"),
-                    p.get("lon"),
-                    names=list(p["names"]),
-                    population=10**5,
-                )
-            )
+    for entry in _local_entries():
+        add_local_entry(gaz, entry)
     return gaz
+
+
+def add_local_entry(gaz: Gazetteer, entry: dict[str, Any]) -> None:
+    """A local place, or more spellings for a known one (an entry whose id exists). Idempotent."""
+    known = gaz.by_id.get(entry["id"])
+    if known is not None:
+        known.names = sorted({*known.names, *entry["names"]})
+        gaz.add(known)
+        return
+    gaz.add(
+        Place(
+            entry["id"],
+            entry["name"],
+            entry["country"],
+            entry["level"],
+            entry.get("parent"),
+            entry.get("lat"),
+            entry.get("lon"),
+            names=sorted({entry["name"], *entry["names"]}),
+            population=10**5,
+        )
+    )
+
+
+_desk_digest = ""
+
+
+def use_desk_entries(entries: list[dict[str, Any]]) -> None:
+    """Apply the places and spellings the research desk added through the product (kept in the store)
+    to this process's gazetteer; their digest joins the enrichment data version so that documents are
+    enriched again with them."""
+    global _desk_digest
+    gaz = default_gazetteer()
+    for entry in entries:
+        add_local_entry(gaz, entry)
+    _desk_digest = (
+        hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+        if entries
+        else ""
+    )
+
+
+def desk_digest() -> str:
+    return _desk_digest

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analyzers.actors import default_actors
-from analyzers.enricher import Enricher, EnrichInput, input_hash
-from analyzers.gazetteer import default_gazetteer
+from analyzers.enricher import Enricher, EnrichInput, data_version, input_hash
+from analyzers.gazetteer import default_gazetteer, use_desk_entries
 from analyzers.model import ENRICHER_VERSION, Enrichment
 from store.documents import DocumentStore
 from store.models import Document
+from store.places import PlaceEntries
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,11 @@ def search_aliases(e: Enrichment) -> list[str]:
     return list(names)
 
 
+def load_desk_places(store: DocumentStore) -> None:
+    """The places and spellings added from the product join this process's gazetteer."""
+    use_desk_entries(PlaceEntries(store.db).as_gazetteer_entries())
+
+
 def enrich_documents(
     store: DocumentStore,
     enricher: Enricher,
@@ -55,6 +61,7 @@ def enrich_documents(
     progress: Callable[[int], None] | None = None,
 ) -> EnrichReport:
     report = EnrichReport()
+    load_desk_places(store)
     known = {} if force else store.enrichment_hashes()
     todo: list[EnrichInput] = []
     for batch in store.iter_documents():
@@ -119,8 +126,15 @@ class EnrichLoop:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        version = ""
         while not self._stop.is_set():
             try:
+                load_desk_places(self.store)
+                if version and data_version() != version:  # the desk added places or spellings
+                    self._enricher = self._enricher or self.make_enricher()
+                    report = enrich_documents(self.store, self._enricher)
+                    log.info("re-enriched %d documents after a gazetteer change", report.enriched)
+                version = data_version()
                 while not self._stop.is_set() and self.store.needing_enrichment(1):
                     self._enricher = self._enricher or self.make_enricher()
                     n = enrich_pending(self.store, self._enricher, limit=8)  # small batches: stop() stays prompt

@@ -8,11 +8,13 @@ from config.settings import Settings
 from ingest.indexer import Indexer
 from services.auth import Accounts
 from services.cases import CaseService
+from services.places import PlaceDesk
 from store.archive import Archive
 from store.audit import AuditLog
 from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
+from store.places import PlaceEntries
 
 
 @dataclass
@@ -25,6 +27,7 @@ class AppContext:
     accounts: Accounts
     audit: AuditLog
     cases: CaseService
+    places: PlaceDesk
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -44,6 +47,7 @@ class AppContext:
             Accounts(db, settings),
             audit,
             CaseService(db, store, audit, settings),
+            PlaceDesk(PlaceEntries(db)),
         )
 
     def close(self) -> None:

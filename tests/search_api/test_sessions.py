@@ -198,7 +198,12 @@ def test_admin_manages_accounts_from_the_page(browser_like: TestClient, demo_ctx
     page = browser_like.get("/admin/users", headers=HTML)
     assert page.status_code == 200 and 'data-user="officer_a"' in page.text
     token = _hidden(page.text, "csrf_token")
-    form = {"username": "newcomer", "password": "a long enough passphrase", "roles": ["research_assistant"], "csrf_token": token}
+    form = {
+        "username": "newcomer",
+        "password": "a long enough passphrase",
+        "roles": ["research_assistant"],
+        "csrf_token": token,
+    }
     assert browser_like.post("/admin/users", data=form, headers=HTML).status_code == 303
     u = demo_ctx.accounts.user_by_name("newcomer")
     assert u is not None and u.roles == ["research_assistant"]
@@ -206,7 +211,9 @@ def test_admin_manages_accounts_from_the_page(browser_like: TestClient, demo_ctx
     assert browser_like.post(f"/admin/users/{u.id}/roles", data=form, headers=HTML).status_code == 303
     u = demo_ctx.accounts.user_by_name("newcomer")
     assert u is not None and u.roles == ["protection_officer"] and u.division == "asia" and u.heads_division
-    assert browser_like.post(f"/admin/users/{u.id}/disable", data={"csrf_token": token}, headers=HTML).status_code == 303
+    assert (
+        browser_like.post(f"/admin/users/{u.id}/disable", data={"csrf_token": token}, headers=HTML).status_code == 303
+    )
     assert demo_ctx.accounts.user_by_name("newcomer").active is False  # type: ignore[union-attr]
     # the admin still reads no case
     assert browser_like.get("/api/cases").json() == []
