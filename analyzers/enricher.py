@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from analyzers import language as lang_mod
 from analyzers.actors import ActorList, default_actors, find_english_actors, find_listed_actors, from_ner
@@ -55,18 +56,23 @@ class Enricher:
         actors: ActorList | None = None,
         n_process: int = 1,
         use_ner: bool = True,
+        english_actors: Literal["cues", "list", "french-ner"] = "cues",
     ) -> None:
         self.gazetteer = gazetteer or default_gazetteer()
         self.actors = actors or default_actors()
         self.n_process = n_process
         self.use_ner = use_ner
+        # English has no spaCy model on the registries here; bench/nlp_eval.py --compare-english measures
+        # the alternatives: listed actors only, + capitalisation cues (default), + the French model's NER
+        self.english_actors = english_actors
 
     def enrich(self, docs: Sequence[EnrichInput]) -> list[Enrichment]:
         return list(self.iter_enrich(docs))
 
     def iter_enrich(self, docs: Sequence[EnrichInput]) -> Iterator[Enrichment]:
         languages = [d.language or lang_mod.detect(f"{d.title}\n{d.text}") for d in docs]
-        french = [i for i, lang in enumerate(languages) if lang == "fr"] if self.use_ner else []
+        ner_languages = {"fr", "en"} if self.english_actors == "french-ner" else {"fr"}
+        french = [i for i, lang in enumerate(languages) if lang in ner_languages] if self.use_ner else []
         # Rules run on each document as soon as spaCy's worker processes hand back its entities, so
         # the rule work overlaps the NER of the following documents (both cores stay busy).
         stream = iter(
@@ -75,7 +81,7 @@ class Enricher:
         ents: dict[int, list[tuple[str, str, int, int]]] = {}
         pending = iter(french)
         for i, doc in enumerate(docs):
-            if languages[i] == "fr" and french:
+            if languages[i] in ner_languages and french:
                 while i not in ents:
                     ents[next(pending)] = next(stream)
             yield self._one(doc, languages[i], ents.pop(i, []))
@@ -94,8 +100,10 @@ class Enricher:
         actors: list[Mention] = list(listed)
         if language == "fr":
             actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places])
-        elif language == "en":
+        elif language == "en" and self.english_actors == "cues":
             actors += find_english_actors(content, listed_spans)
+        elif language == "en" and self.english_actors == "french-ner":
+            actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places])
         # a place inside an actor's name ("Union of Democratic Forces of Guinea") is part of the name
         actor_spans = [(a.start, a.end) for a in actors]
         places = [

@@ -1,6 +1,7 @@
 """Precision and recall of NLP enrichment per entity type on the hand-labelled set.
 
-    python bench/nlp_eval.py [--no-ner] [--details]
+    python bench/nlp_eval.py [--no-ner] [--details] [--language fr|en]
+    python bench/nlp_eval.py --compare-english   # English actors: list only / + cues / + French NER
 
 Places, actors and dates are compared inside each labelled passage; countries on whole documents.
 A gold value may list alternatives (a|b): either counts.
@@ -41,9 +42,13 @@ def match_count(pred: set[str], gold: list[str]) -> tuple[int, int]:
     return tp, found
 
 
-def evaluate(use_ner: bool = True, details: bool = False) -> dict[str, dict[str, float]]:
+def evaluate(
+    use_ner: bool = True, details: bool = False, language: str | None = None, english_actors: str = "cues"
+) -> dict[str, dict[str, float]]:
     gold = json.loads(GOLD.read_text())["documents"]
     items = {p.relative_to(CORPUS).as_posix(): it for p, it in iter_corpus([CORPUS])}
+    if language:
+        gold = [g for g in gold if items[g["file"]].doc.language == language]
     inputs, spans = [], []
     for g in gold:
         doc = items[g["file"]].doc
@@ -52,7 +57,7 @@ def evaluate(use_ner: bool = True, details: bool = False) -> dict[str, dict[str,
         end = find(content, g["end"], start).end()
         inputs.append(EnrichInput(g["file"], doc.title, doc.text, doc.language, []))
         spans.append((start, end))
-    results = Enricher(use_ner=use_ner).enrich(inputs)
+    results = Enricher(use_ner=use_ner, english_actors=english_actors).enrich(inputs)  # type: ignore[arg-type]
     totals = {t: {"tp": 0, "pred": 0, "found": 0, "gold": 0} for t in TYPES}
     for g, e, (start, end) in zip(gold, results, spans, strict=True):
         for t in TYPES:
@@ -83,8 +88,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-ner", action="store_true", help="without spaCy (rules and lists only)")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument("--language", choices=["fr", "en"])
+    ap.add_argument("--compare-english", action="store_true", help="English actors under each strategy")
     args = ap.parse_args()
-    scores = evaluate(use_ner=not args.no_ner, details=args.details)
+    if args.compare_english:
+        print(f"{'English actors':<34} {'precision':>9} {'recall':>7} {'gold':>5} {'predicted':>9}")
+        for strategy, label in (
+            ("list", "curated list only"),
+            ("cues", "list + capitalisation cues"),
+            ("french-ner", "list + fr_core_news_sm NER"),
+        ):
+            s = evaluate(language="en", english_actors=strategy, details=args.details)["actor"]
+            print(f"{label:<34} {s['precision']:>9.2f} {s['recall']:>7.2f} {s['gold']:>5} {s['predicted']:>9}")
+        return
+    scores = evaluate(use_ner=not args.no_ner, details=args.details, language=args.language)
     print(f"{'type':<8} {'precision':>9} {'recall':>7} {'gold':>5} {'predicted':>9}")
     for t, s in scores.items():
         print(f"{t:<8} {s['precision']:>9.2f} {s['recall']:>7.2f} {s['gold']:>5} {s['predicted']:>9}")

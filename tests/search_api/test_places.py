@@ -45,7 +45,11 @@ def test_local_place_and_spelling_reach_enrichment_and_search(desk) -> None:  # 
     doc_id = ctx.store.add(doc, doc.text.encode(), "text/plain", origin="t", received_by="tests").id
     enricher = Enricher(n_process=1)
     enrich_documents(ctx.store, enricher)
-    assert not [m for m in ctx.store.enrichments([doc_id])[doc_id]["mentions"] if m["type"] == "place" and "quorbit" in m["value"]]
+    assert not [
+        m
+        for m in ctx.store.enrichments([doc_id])[doc_id]["mentions"]
+        if m["type"] == "place" and "quorbit" in m["value"]
+    ]
 
     sec = {"Authorization": f"Bearer {tokens['sec']}"}
     assert client.post("/api/places", json={"name": "Quorbitville", "country": "SDN"}, headers=sec).status_code == 403
@@ -63,7 +67,9 @@ def test_local_place_and_spelling_reach_enrichment_and_search(desk) -> None:  # 
 
     r = client.post("/api/places", json={"place_id": place_id, "spellings": ["Kwarbitvil"]}, headers=ra)
     assert r.status_code == 201
-    assert client.post("/api/places", json={"place_id": "geonames:0", "spellings": ["x"]}, headers=ra).status_code == 400
+    assert (
+        client.post("/api/places", json={"place_id": "geonames:0", "spellings": ["x"]}, headers=ra).status_code == 400
+    )
     enrich_documents(ctx.store, enricher)
     ctx.indexer.drain()
     hits = client.get("/api/search", params={"q": "Kwarbitvil"}, headers=ra).json()["hits"]
