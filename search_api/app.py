@@ -172,10 +172,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         cursor: str | None = None,
         facets: Annotated[str | None, Query(description="Comma-separated facets to count; 'none' for none")] = None,
         highlight: bool = True,
+        expand: Annotated[bool, Query(description="Also search thesaurus terms and aliases (weighted lower)")] = True,
         lang: str | None = None,
     ) -> JSONResponse:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.facets = facets
+        params.expand = expand
         result = search_as(c, user, params, highlight=highlight)
         return JSONResponse(result_json(result, params.sort))
 
@@ -250,6 +252,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
+        params.expand = request.query_params.get("expand", "1") not in ("0", "false")
         result = search_as(c, user, params)
         return render(
             "search.html",
@@ -342,6 +345,7 @@ def result_json(result: SearchResult, sort: str) -> dict:
             name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in result.facets.items()
         },
         "next_cursor": encode_cursor(result.next_cursor, sort),
+        "also_searched": list(result.also_searched),
     }
 
 
@@ -424,3 +428,6 @@ class PageLinks:
 
     def first(self) -> str:
         return self._url(self.items)
+
+    def without(self, name: str) -> str:
+        return self._url([(k, v) for k, v in self.items if k != name])

@@ -343,6 +343,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "add": {"fr": "Ajouter", "en": "Add"},
     "unknown_place": {"fr": "Lieu inconnu du répertoire.", "en": "Place not in the gazetteer."},
     "no_spelling": {"fr": "Indiquez au moins une graphie.", "en": "Give at least one spelling."},
+    "also_searched": {"fr": "Également recherché", "en": "Also searched"},
+    "without_expansion": {"fr": "chercher sans ces équivalents", "en": "search without these equivalents"},
+    "with_expansion": {
+        "fr": "chercher aussi les équivalents (thésaurus, sigles)",
+        "en": "also search equivalents (thesaurus, acronyms)",
+    },
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

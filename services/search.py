@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from config.settings import Settings
+from services.expansion import expand
 from store.index.errors import BadQuery
 from store.index.query import (
     FACET_FIELDS,
@@ -46,6 +48,7 @@ class SearchParams:
     size: int = 20
     cursor: str | None = None
     facets: str | None = None  # comma-separated; None = all, "none" = no facet counts
+    expand: bool = True  # thesaurus and alias expansion (weighted below the typed words)
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -92,6 +95,10 @@ def build_query(
         max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses, max_wildcards=settings.max_wildcards
     )
     tree = parse(params.q, limits)
+    expansions: tuple[str, ...] = ()
+    if params.expand and params.q:
+        expanded = expand(tree)
+        tree, expansions = expanded.tree, tuple(expanded.also_searched)
     filters: list[FieldFilter] = []
     for name, values in params.filters.items():
         if name not in FILTER_FIELDS:
@@ -137,13 +144,14 @@ def build_query(
         highlight=highlight,
         cursor=decode_cursor(params.cursor, params.sort),
         permission=permission or Permission(),
+        expansions=expansions,
     )
 
 
 def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight: bool = True) -> SearchResult:
     """Search with the user's permission filter inside the engine; case documents shown are audited."""
     query = build_query(params, ctx.settings, ctx.cases.search_permission(user), highlight=highlight)
-    result = ctx.index.search(query)
+    result = dataclasses.replace(ctx.index.search(query), also_searched=query.expansions)
     case_hits = [h.id for h in result.hits if h.kind == "case_document"]
     if case_hits:
         ctx.cases.audit_hits(user, [(d.id, d.case_id) for d in ctx.store.get_many(case_hits)])

@@ -26,6 +26,7 @@ from store.index.query import (
     FACET_FIELDS,
     FILTER_FIELDS,
     And,
+    Boost,
     Cursor,
     FacetBucket,
     Hit,
@@ -122,6 +123,9 @@ def tree_query(node: Node) -> dq.Query | None:
     if isinstance(node, Or):
         parts = [q for child in node.children if (q := tree_query(child)) is not None]
         return dq.Bool(should=parts, minimum_should_match=1) if parts else None
+    if isinstance(node, Boost):
+        inner = tree_query(node.child)
+        return None if inner is None else dq.Bool(must=[inner], boost=node.factor)
     raise TypeError(f"unknown node {node!r}")
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from store.index.analysis import Chain, analyze_word, chain_for_language, is_neutral
-from store.index.query import And, Node, Not, Or, Phrase, Term, Wildcard
+from store.index.query import And, Boost, Node, Not, Or, Phrase, Term, Wildcard
 from store.index.query_parser import wildcard_regex
 from textnorm import iter_raw_tokens
 
@@ -57,6 +57,8 @@ def _collect(node: Node, m: Matcher) -> None:
     elif isinstance(node, And | Or):
         for child in node.children:
             _collect(child, m)
+    elif isinstance(node, Boost):
+        _collect(node.child, m)
     elif isinstance(node, Not):
         return
 

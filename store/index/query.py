@@ -49,7 +49,15 @@ class MatchAll:
     pass
 
 
-Node = Term | Phrase | Wildcard | And | Or | Not | MatchAll
+@dataclass(frozen=True)
+class Boost:
+    """Scales the score of ``child``: query expansions weigh less than the words the user typed."""
+
+    child: Node
+    factor: float
+
+
+Node = Term | Phrase | Wildcard | And | Or | Not | MatchAll | Boost
 
 # ---- request ------------------------------------------------------------------------------------
 
@@ -96,6 +104,7 @@ class SearchQuery:
     limit: int = 20
     cursor: Cursor | None = None
     permission: Permission = field(default_factory=Permission)
+    expansions: tuple[str, ...] = ()  # what expansion added to the tree (for display; engines ignore it)
 
 
 @dataclass(frozen=True)
@@ -147,3 +156,4 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetBucket]]
     next_cursor: Cursor | None
+    also_searched: tuple[str, ...] = ()  # query expansions (thesaurus, aliases), shown to the user

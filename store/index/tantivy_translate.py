@@ -14,6 +14,7 @@ from store.index.base import day_number, month_number
 from store.index.query import (
     FILTER_FIELDS,
     And,
+    Boost,
     DateRange,
     FieldFilter,
     MatchAll,
@@ -123,6 +124,9 @@ def to_query(schema: tantivy.Schema, node: Node) -> tantivy.Query | None:
         if not shoulds:
             return None
         return tantivy.Query.boolean_query(shoulds)
+    if isinstance(node, Boost):
+        inner = to_query(schema, node.child)
+        return None if inner is None else tantivy.Query.boost_query(inner, node.factor)
     raise TypeError(f"unknown node {node!r}")
 
 

@@ -28,7 +28,7 @@ def test_search_shape(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "Darfour"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"total", "hits", "facets", "next_cursor"}
+    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched"}
     hit = body["hits"][0]
     assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}
     assert any("<mark>Darfour</mark>" in s for s in hit["snippets"])
