@@ -156,3 +156,14 @@ def test_openapi_is_published(client: TestClient) -> None:
 def test_health(client: TestClient) -> None:
     h = client.get("/api/health").json()
     assert h["index"]["ok"] is True and h["store"]["documents"] == h["index"]["documents"]
+
+
+def test_a_french_query_finds_english_reports_and_says_what_it_also_searched(client: TestClient) -> None:
+    q = "recrutement forcé d'enfants"
+    on = client.get("/api/search", params={"q": q}).json()
+    off = client.get("/api/search", params={"q": q, "expand": "false"}).json()
+    assert "child recruitment" in on["also_searched"] and off["also_searched"] == []
+    english = [h for h in on["hits"] if h["language"] == "en"]
+    assert english and not [h for h in off["hits"] if h["language"] == "en"]
+    page = client.get("/", params={"q": q}).text
+    assert "Également recherché" in page and "expand=0" in page
