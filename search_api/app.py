@@ -22,7 +22,7 @@ from config.settings import Settings, get_settings
 from config.sources import SOURCES, source_name
 from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
-from search_api import admin_routes, case_pages, case_routes, errors, place_routes
+from search_api import admin_routes, case_pages, case_routes, errors, place_routes, thesaurus_routes
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
 from search_api.rendering import ENV, render
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(admin_routes.router)
     app.include_router(case_pages.router)
     app.include_router(place_routes.router)
+    app.include_router(thesaurus_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)

@@ -349,6 +349,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "chercher aussi les équivalents (thésaurus, sigles)",
         "en": "also search equivalents (thesaurus, acronyms)",
     },
+    "nav_thesaurus": {"fr": "Thésaurus", "en": "Thesaurus"},
+    "thesaurus_help": {
+        "fr": "Une requête qui nomme un terme cherche aussi les autres termes du concept, dans les deux langues, avec un poids moindre. Un ajout vaut dès la recherche suivante.",
+        "en": "A query naming one term also searches the concept's other terms, in both languages, with a lower weight. An addition applies from the next search.",
+    },
+    "concept": {"fr": "Concept", "en": "Concept"},
+    "terms_fr": {"fr": "Termes français (séparés par ;)", "en": "French terms (separated by ;)"},
+    "terms_en": {"fr": "Termes anglais (séparés par ;)", "en": "English terms (separated by ;)"},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

@@ -9,12 +9,14 @@ from ingest.indexer import Indexer
 from services.auth import Accounts
 from services.cases import CaseService
 from services.places import PlaceDesk
+from services.thesaurus import ThesaurusDesk
 from store.archive import Archive
 from store.audit import AuditLog
 from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
 from store.places import PlaceEntries
+from store.thesaurus import ThesaurusEntries
 
 
 @dataclass
@@ -28,6 +30,7 @@ class AppContext:
     audit: AuditLog
     cases: CaseService
     places: PlaceDesk
+    thesaurus: ThesaurusDesk
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -48,6 +51,7 @@ class AppContext:
             audit,
             CaseService(db, store, audit, settings),
             PlaceDesk(PlaceEntries(db)),
+            ThesaurusDesk(ThesaurusEntries(db)),
         )
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from store.index.analysis import analyze_word
 from store.index.query import And, Boost, Node, Or, Phrase, Term
@@ -55,14 +56,35 @@ def term_keys(text: str) -> set[tuple[str, tuple[str, ...]]]:
     return keys
 
 
-@lru_cache(maxsize=1)
-def default_vocabulary() -> Vocabulary:
+def file_concepts() -> list[dict[str, Any]]:
+    return list(json.loads((CONFIG / "thesaurus.json").read_text())["concepts"])
+
+
+def merge_concepts(
+    concepts: list[dict[str, Any]], additions: list[tuple[str, list[str], list[str]]]
+) -> list[dict[str, Any]]:
+    """The file's concepts with the desk's additions (terms added to a concept of the same id, or new ones)."""
+    merged = {c["id"]: {"id": c["id"], "fr": list(c.get("fr", [])), "en": list(c.get("en", []))} for c in concepts}
+    for concept_id, fr, en in additions:
+        c = merged.setdefault(concept_id, {"id": concept_id, "fr": [], "en": []})
+        c["fr"] += [t for t in fr if t not in c["fr"]]
+        c["en"] += [t for t in en if t not in c["en"]]
+    return list(merged.values())
+
+
+def build_vocabulary(concepts: list[dict[str, Any]]) -> Vocabulary:
     vocab = Vocabulary()
-    for concept in json.loads((CONFIG / "thesaurus.json").read_text())["concepts"]:
+    for concept in concepts:
         vocab.add_group([*concept.get("fr", []), *concept.get("en", [])])
     for actor in json.loads((CONFIG / "actors.json").read_text())["actors"]:
         vocab.add_group(list(actor["names"]), list(actor.get("acronyms", [])))
     return vocab
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The shipped thesaurus and actors only (the CLI and tests); the server adds the desk's terms."""
+    return build_vocabulary(file_concepts())
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from config.settings import Settings
-from services.expansion import expand
+from services.expansion import Vocabulary, expand
 from store.index.errors import BadQuery
 from store.index.query import (
     FACET_FIELDS,
@@ -89,7 +89,11 @@ def decode_cursor(token: str | None, sort: str) -> Cursor | None:
 
 
 def build_query(
-    params: SearchParams, settings: Settings, permission: Permission | None = None, highlight: bool = True
+    params: SearchParams,
+    settings: Settings,
+    permission: Permission | None = None,
+    highlight: bool = True,
+    vocabulary: Vocabulary | None = None,
 ) -> SearchQuery:
     limits = Limits(
         max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses, max_wildcards=settings.max_wildcards
@@ -97,7 +101,7 @@ def build_query(
     tree = parse(params.q, limits)
     expansions: tuple[str, ...] = ()
     if params.expand and params.q:
-        expanded = expand(tree)
+        expanded = expand(tree, vocabulary)
         tree, expansions = expanded.tree, tuple(expanded.also_searched)
     filters: list[FieldFilter] = []
     for name, values in params.filters.items():
@@ -150,7 +154,13 @@ def build_query(
 
 def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight: bool = True) -> SearchResult:
     """Search with the user's permission filter inside the engine; case documents shown are audited."""
-    query = build_query(params, ctx.settings, ctx.cases.search_permission(user), highlight=highlight)
+    query = build_query(
+        params,
+        ctx.settings,
+        ctx.cases.search_permission(user),
+        highlight=highlight,
+        vocabulary=ctx.thesaurus.vocabulary(),
+    )
     result = dataclasses.replace(ctx.index.search(query), also_searched=query.expansions)
     case_hits = [h.id for h in result.hits if h.kind == "case_document"]
     if case_hits:

@@ -76,3 +76,22 @@ def test_local_place_and_spelling_reach_enrichment_and_search(desk) -> None:  # 
     assert [h["id"] for h in hits] == [doc_id]  # the document never wrote this spelling
     page = client.get("/places", params={"q": "Kwarbitvil"}, headers={**ra, "accept": "text/html"})
     assert page.status_code == 200 and "local:quorbitville-sdn" in page.text and "Kwarbitvil" in page.text
+
+
+def test_the_desk_adds_a_thesaurus_concept_and_the_next_search_uses_it(demo_ctx: AppContext, people) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(demo_ctx.settings, context=demo_ctx, writer=False)
+    ra = {"Authorization": f"Bearer {people.tokens['ra']}"}
+    sec = {"Authorization": f"Bearer {people.tokens['sec_africa']}"}
+    with TestClient(app, base_url="https://testserver") as client:
+        before = client.get("/api/search", params={"q": "paludisme"}, headers=ra).json()
+        assert before["total"] == 0  # no French document says it; the English ones say "malaria"
+        concept = {"concept_id": "malaria", "fr": ["paludisme"], "en": ["malaria"]}
+        assert client.post("/api/thesaurus", json=concept, headers=sec).status_code == 403
+        assert client.post("/api/thesaurus", json=concept, headers=ra).status_code == 201
+        after = client.get("/api/search", params={"q": "paludisme"}, headers=ra).json()
+        assert after["also_searched"] == ["malaria"] and after["total"] >= 1
+        assert all(h["language"] == "en" for h in after["hits"])
+        listed = client.get("/api/thesaurus", headers=sec).json()
+        assert listed["version"] >= 1 and any(c["id"] == "malaria" for c in listed["concepts"])
+        page = client.get("/thesaurus", headers={**ra, "accept": "text/html"})
+        assert page.status_code == 200 and 'id="concept-form"' in page.text and "paludisme" in page.text

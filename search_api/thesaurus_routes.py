@@ -1,0 +1,55 @@
+"""The thesaurus for users: read it (all staff), add terms or concepts (research assistants, admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search_api.auth import CurrentUser, ctx_of
+from search_api.rendering import locale_of, render
+from services.context import AppContext
+from services.thesaurus import ConceptIn, may_edit_thesaurus
+
+router = APIRouter()
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+
+
+@router.get("/api/thesaurus", tags=["thesaurus"])
+def concepts(user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    return {"version": c.thesaurus.entries.version(), "concepts": c.thesaurus.concepts()}
+
+
+@router.post("/api/thesaurus", status_code=201, tags=["thesaurus"])
+def add(data: ConceptIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    """Add French and English terms to a concept (new or existing); applies to the next search."""
+    return {"concept_id": c.thesaurus.add(user, data)}
+
+
+@router.get("/thesaurus", response_class=HTMLResponse, include_in_schema=False)
+def page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    return render(
+        "thesaurus.html",
+        request,
+        locale_of(request, lang),
+        user,
+        concepts=sorted(c.thesaurus.concepts(), key=lambda x: x["id"]),
+        history=c.thesaurus.history(),
+        may_edit=may_edit_thesaurus(user),
+    )
+
+
+@router.post("/thesaurus", include_in_schema=False)
+def add_form(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    concept_id: Annotated[str, Form(max_length=80)] = "",
+    fr: Annotated[str, Form(max_length=3000)] = "",
+    en: Annotated[str, Form(max_length=3000)] = "",
+    lang: str | None = None,
+) -> Response:
+    data = ConceptIn.model_validate({"concept_id": concept_id or None, "fr": fr.split(";"), "en": en.split(";")})
+    c.thesaurus.add(user, data)
+    return RedirectResponse(f"/thesaurus?lang={locale_of(request, lang)}", status_code=303)

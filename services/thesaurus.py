@@ -1,0 +1,78 @@
+"""The thesaurus as the research desk edits it: the shipped file plus additions made in the product.
+
+The vocabulary used for expansion is rebuilt when the additions change (their last id is the version),
+so an added term applies to the next search in this process, identically for both engines.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from services.auth import Principal
+from services.errors import Forbidden
+from services.expansion import Vocabulary, build_vocabulary, file_concepts, merge_concepts
+from store.thesaurus import ThesaurusEntries
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class ConceptIn(BaseModel):
+    concept_id: str | None = Field(default=None, max_length=80, pattern=r"^[a-z0-9-]+$")
+    fr: list[str] = Field(default_factory=list, max_length=30)
+    en: list[str] = Field(default_factory=list, max_length=30)
+
+    @field_validator("fr", "en")
+    @classmethod
+    def _clean(cls, v: list[str]) -> list[str]:
+        return [t.strip()[:120] for t in v if t.strip()]
+
+    @model_validator(mode="after")
+    def _terms(self) -> ConceptIn:
+        if not self.fr and not self.en:
+            raise ValueError("give at least one term")
+        return self
+
+
+def may_edit_thesaurus(p: Principal) -> bool:
+    return p.has("research_assistant", "admin")
+
+
+class ThesaurusDesk:
+    def __init__(self, entries: ThesaurusEntries) -> None:
+        self.entries = entries
+        self._lock = threading.Lock()
+        self._cached: tuple[int, Vocabulary] | None = None
+
+    def concepts(self) -> list[dict[str, Any]]:
+        return merge_concepts(file_concepts(), [(e.concept_id, e.fr, e.en) for e in self.entries.all()])
+
+    def vocabulary(self) -> Vocabulary:
+        version = self.entries.version()
+        with self._lock:
+            if self._cached is None or self._cached[0] != version:
+                self._cached = (version, build_vocabulary(self.concepts()))
+            return self._cached[1]
+
+    def add(self, user: Principal, data: ConceptIn) -> str:
+        if not may_edit_thesaurus(user):
+            raise Forbidden("role")
+        concept_id = data.concept_id or _SLUG.sub("-", (data.fr or data.en)[0].lower()).strip("-")[:80]
+        self.entries.add(concept_id, data.fr, data.en, user.username)
+        return concept_id
+
+    def history(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "version": e.id,
+                "concept_id": e.concept_id,
+                "fr": e.fr,
+                "en": e.en,
+                "added_by": e.added_by,
+                "added_at": e.added_at.isoformat(timespec="seconds"),
+            }
+            for e in reversed(self.entries.all())
+        ]
