@@ -113,6 +113,15 @@ QUERIES = {
         ("detention", {"kind": ["coi"], "language": ["en"]}),
         ("violence", {"source": ["-usdos"], "country": ["AFG", "SYR"]}),
     ],
+    # queries the thesaurus and actor aliases expand (typed words OR weighted alternatives)
+    "expanded": [
+        ("détention arbitraire", {}),
+        ("recrutement forcé d'enfants", {}),
+        ("PKK", {}),
+        ("traite des êtres humains", {}),
+        ("violences sexuelles Darfour", {}),
+        ("forced marriage", {}),
+    ],
 }
 
 
@@ -149,12 +158,16 @@ def main() -> None:
                 for q, f in QUERIES["keyword"]
             ],
             "highlighted": [(q, f, True, ()) for q, f in QUERIES["keyword"] + QUERIES["phrase"]],
+            "expanded": [(q, f, True, ()) for q, f in QUERIES["expanded"]],
         }
+        # the API needs a user: a research assistant's token, as a script would use
+        user = ctx.accounts.create_user("bench", "benchmark-password", ["research_assistant"])
+        token = ctx.accounts.create_token(user.user_id, "bench")[1]
         ctx.close()
         ctx = AppContext.open(settings)
         server, base = start_server(Path(tmp))
         print(f"{'query type':<12} {'raw p50':>9} {'raw p95':>9} {'api p50':>9} {'api p95':>9} {'api/raw p95':>12}")
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
             for name, items in cases.items():
                 raw, api = [], []
                 for i in range(args.queries):

@@ -249,3 +249,14 @@ def test_server_error_is_index_unavailable() -> None:
     index = captured_index(READY + [(503, {"error": {"type": "cluster_block_exception"}, "status": 503})])
     with pytest.raises(IndexUnavailable):
         index.search(SearchQuery())
+
+
+def test_expansions_reach_elasticsearch_weighted_below_the_typed_words() -> None:
+    from services.expansion import expand
+
+    index = captured_index(READY + [(200, SEARCH_RESPONSE)])
+    expanded = expand(parse("détention arbitraire"))
+    index.search(SearchQuery(tree=expanded.tree, facets=(), limit=2))
+    body = json.dumps(CaptureNode.calls[-1]["body"], ensure_ascii=False)
+    assert "arbitrary detention" in body
+    assert body.count('"boost": 0.5') == len(expanded.also_searched)
