@@ -204,7 +204,8 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir)}
+    # no background enrichment: the benchmark index holds generated documents, not stored ones
+    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir), "COIDESK_ENRICH_IN_SERVER": "false"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
         cwd=ROOT,

@@ -22,7 +22,8 @@ from config.settings import Settings, get_settings
 from config.sources import SOURCES, source_name
 from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
-from search_api import admin_routes, case_pages, case_routes, errors, place_routes, thesaurus_routes
+from ingest.uploads import JobLoop
+from search_api import admin_routes, case_pages, case_routes, errors, place_routes, thesaurus_routes, upload_routes
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
 from search_api.rendering import ENV, render
@@ -84,13 +85,14 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.ctx = ctx
         loop = WriterLoop(ctx.indexer) if writer else None
         enrich_loop = EnrichLoop(ctx.store) if writer and settings.enrich_in_server else None
-        for background in (loop, enrich_loop):
+        job_loop = JobLoop(ctx.store, ctx.jobs) if writer else None
+        for background in (loop, job_loop, enrich_loop):
             if background:
                 background.start()
         try:
             yield
         finally:
-            for background in (enrich_loop, loop):
+            for background in (enrich_loop, job_loop, loop):
                 if background:
                     background.stop()
             if context is None:
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(case_pages.router)
     app.include_router(place_routes.router)
     app.include_router(thesaurus_routes.router)
+    app.include_router(upload_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)

@@ -357,6 +357,48 @@ MESSAGES: dict[str, dict[str, str]] = {
     "concept": {"fr": "Concept", "en": "Concept"},
     "terms_fr": {"fr": "Termes français (séparés par ;)", "en": "French terms (separated by ;)"},
     "terms_en": {"fr": "Termes anglais (séparés par ;)", "en": "English terms (separated by ;)"},
+    "nav_upload": {"fr": "Déposer", "en": "Upload"},
+    "upload_help": {
+        "fr": "PDF avec couche texte, DOCX, HTML, texte ou Markdown, courriel (.eml, pièces jointes comprises). Chaque original est archivé dès réception ; chaque fichier devient une tâche dont l'état s'affiche ci-dessous.",
+        "en": "PDF with a text layer, DOCX, HTML, text or Markdown, e-mail (.eml, attachments included). Every original is archived on receipt; each file becomes a job whose status shows below.",
+    },
+    "drop_here": {"fr": "Déposez les fichiers ici ou choisissez-les :", "en": "Drop files here or choose them:"},
+    "jobs": {"fr": "Tâches de dépôt", "en": "Upload jobs"},
+    "file": {"fr": "Fichier", "en": "File"},
+    "job_queued": {"fr": "en attente", "en": "queued"},
+    "job_extracting": {"fr": "extraction du texte", "en": "extracting"},
+    "job_indexing": {"fr": "indexation", "en": "indexing"},
+    "job_enriching": {"fr": "enrichissement", "en": "enriching"},
+    "job_indexed": {"fr": "indexé", "en": "indexed"},
+    "job_failed": {"fr": "échec", "en": "failed"},
+    "too_many_files": {"fr": "Trop de fichiers à la fois (au plus 50).", "en": "Too many files at once (at most 50)."},
+    "unsupported_format": {
+        "fr": "Format non pris en charge (PDF, DOCX, HTML, texte, courriel).",
+        "en": "Unsupported format (PDF, DOCX, HTML, text, e-mail).",
+    },
+    "encrypted_pdf": {
+        "fr": "PDF chiffré : fournissez une version sans mot de passe.",
+        "en": "Encrypted PDF: provide a version without a password.",
+    },
+    "corrupt_file": {"fr": "Fichier illisible ou tronqué.", "en": "Unreadable or truncated file."},
+    "no_text_layer": {
+        "fr": "PDF sans couche texte (scan) : la reconnaissance de caractères n'est pas encore disponible.",
+        "en": "PDF without a text layer (scan): OCR is not available yet.",
+    },
+    "empty_file": {"fr": "Fichier sans texte.", "en": "File without text."},
+    "archive_bomb": {
+        "fr": "Archive refusée : elle se décompresse démesurément.",
+        "en": "Archive refused: it expands beyond limits.",
+    },
+    "parse_timeout": {
+        "fr": "Fichier trop long à analyser (limite de temps atteinte).",
+        "en": "File takes too long to parse (time limit reached).",
+    },
+    "too_large_to_parse": {
+        "fr": "Fichier trop lourd à analyser (limite de mémoire atteinte).",
+        "en": "File too heavy to parse (memory limit reached).",
+    },
+    "too_many_pages": {"fr": "Trop de pages.", "en": "Too many pages."},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

@@ -15,6 +15,7 @@ from store.audit import AuditLog
 from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
+from store.jobs import Jobs
 from store.places import PlaceEntries
 from store.thesaurus import ThesaurusEntries
 
@@ -31,6 +32,7 @@ class AppContext:
     cases: CaseService
     places: PlaceDesk
     thesaurus: ThesaurusDesk
+    jobs: Jobs
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -52,6 +54,7 @@ class AppContext:
             CaseService(db, store, audit, settings),
             PlaceDesk(PlaceEntries(db)),
             ThesaurusDesk(ThesaurusEntries(db)),
+            Jobs(db),
         )
 
     def close(self) -> None:

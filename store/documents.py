@@ -101,6 +101,18 @@ class DocumentStore:
                 s.add(IndexQueue(document_id=doc_id, op="upsert"))
         return StoreOutcome(doc_id, created, changed)
 
+    def is_queued(self, doc_id: str) -> bool:
+        with self.db.session() as s:
+            return s.scalars(select(IndexQueue.id).where(IndexQueue.document_id == doc_id).limit(1)).first() is not None
+
+    def archive_original(self, data: bytes, media_type: str, filename: str) -> str:
+        """Archive bytes and record the original, before anything else is done with them."""
+        digest = self.archive.put(data)
+        with self.db.session() as s:
+            if s.get(Original, digest) is None:
+                s.add(Original(sha256=digest, size=len(data), media_type=media_type, filename=filename[-255:]))
+        return digest
+
     def delete(self, doc_id: str) -> None:
         with self.db.session() as s:
             d = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()

@@ -1,0 +1,91 @@
+"""Text extraction, one module per format, chosen by the file's content (magic bytes), never its name.
+
+``extract(data, media_type)`` runs in the sandboxed worker process (``ingest/sandbox.py``); it returns the
+text per page, a title when the file says one, and children (e-mail attachments). A file that cannot be
+read raises ``ExtractError`` with a code the user sees translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import filetype
+
+
+class ExtractError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Child:
+    filename: str
+    data: bytes
+
+
+@dataclass
+class Extracted:
+    media_type: str
+    pages: list[str]
+    title: str | None = None
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.pages if p.strip())
+
+    def page_starts(self) -> list[int]:
+        """Where each page starts in ``text`` (so a hit can point to its page)."""
+        starts, pos = [], 0
+        for p in self.pages:
+            if not p.strip():
+                starts.append(pos)
+                continue
+            starts.append(pos)
+            pos += len(p) + 2
+        return starts
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SUPPORTED = ("application/pdf", DOCX, "text/html", "text/plain", "message/rfc822")
+
+
+def detect(data: bytes) -> str:
+    """The media type from the bytes: PDF, DOCX, HTML, e-mail or UTF-8 text; anything else is refused."""
+    kind = filetype.guess(data[:8192])
+    if kind is not None:
+        if kind.mime == "application/zip" or kind.mime == DOCX:
+            return DOCX if b"word/" in data[:65536] or kind.mime == DOCX else "application/zip"
+        return str(kind.mime)
+    head = data[:4096].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "text/html"
+    try:
+        text = data[:65536].decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    if "\x00" in text:
+        return "application/octet-stream"
+    first = text[:2000]
+    if any(
+        first.startswith(h) or f"\n{h}" in first for h in ("From: ", "Received: ", "Message-ID: ", "MIME-Version: ")
+    ) and ("\nSubject:" in first or first.startswith("Subject:")):
+        return "message/rfc822"
+    return "text/plain"
+
+
+def extract(data: bytes, media_type: str) -> Extracted:
+    from ingest.extract import eml, html, pdf, text, word
+
+    handlers = {
+        "application/pdf": pdf.extract,
+        DOCX: word.extract,
+        "text/html": html.extract,
+        "text/plain": text.extract,
+        "message/rfc822": eml.extract,
+    }
+    handler = handlers.get(media_type)
+    if handler is None:
+        raise ExtractError("unsupported_format")
+    return handler(data)

@@ -1,0 +1,30 @@
+"""PDF with a text layer (pypdf). Encrypted or broken files are refused with their own reason."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from ingest.extract import Extracted, ExtractError
+
+MAX_PAGES = 5000
+
+
+def extract(data: bytes) -> Extracted:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ExtractError("encrypted_pdf")
+        if len(reader.pages) > MAX_PAGES:
+            raise ExtractError("too_many_pages")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata and reader.metadata.title else None
+    except ExtractError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise ExtractError("corrupt_file") from exc
+    if not any(p.strip() for p in pages):
+        raise ExtractError("no_text_layer")  # a scan: OCR is not built yet
+    return Extracted("application/pdf", pages, str(title) if title else None)

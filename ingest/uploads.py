@@ -1,0 +1,146 @@
+"""Uploads become jobs: archive the original first, then extract in the sandbox, then store.
+
+Used by the API, the upload page and ``coidesk ingest`` for files; the server runs queued jobs in the
+background (``JobLoop``), the CLI runs them itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from ingest.extract import ExtractError, detect
+from ingest.sandbox import extract_file
+from store.documents import DocumentStore
+from store.jobs import IngestJob, Jobs
+from store.schemas import DocumentCreate
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class UploadFields(BaseModel):
+    """Metadata given with an upload; what is missing is detected from the file."""
+
+    kind: Literal["coi", "decision"] = "coi"
+    title: str | None = Field(default=None, max_length=500)
+    countries: list[str] = Field(default_factory=list, max_length=20)
+    source: str = Field(default="upload", max_length=64, pattern=r"^[a-z0-9_-]+$")
+    doc_type: str | None = Field(default=None, max_length=64)
+    published: dt.date | None = None
+    url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+
+    @field_validator("countries")
+    @classmethod
+    def _iso3(cls, v: list[str]) -> list[str]:
+        out = [c.strip().upper() for c in v if c.strip()]
+        if any(not re.fullmatch(r"[A-Z]{3}", c) for c in out):
+            raise ValueError("countries are ISO 3166 alpha-3 codes")
+        return out
+
+
+def safe_filename(name: str | None) -> str:
+    """The name to show: no directories (``../``, absolute paths), no NUL or control characters.
+    It is never used to build a path: originals are stored under their sha256."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = _UNSAFE.sub("", name.replace("\\", "/")).split("/")[-1].strip().lstrip(".")
+    return name[:255] or "upload"
+
+
+def submit(
+    store: DocumentStore,
+    jobs: Jobs,
+    data: bytes,
+    filename: str | None,
+    user: str,
+    fields: UploadFields,
+    parent_id: int | None = None,
+) -> int:
+    name = safe_filename(filename)
+    digest = store.archive_original(data, detect(data), name)  # archived before anything else happens
+    return jobs.submit(digest, name, user, fields.model_dump(mode="json"), parent_id)
+
+
+def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[[bytes], Any] = extract_file) -> None:
+    """Extract and store one claimed job; any failure is this job's, recorded in plain words."""
+    data = store.archive.get(job.sha256)
+    fields = UploadFields.model_validate(job.fields)
+    try:
+        extracted = extract(data)
+    except ExtractError as exc:
+        jobs.finish(job.id, "failed", exc.code, media_type=detect(data))
+        return
+    doc = DocumentCreate(
+        kind=fields.kind,
+        title=(fields.title or extracted.title or job.filename)[:500],
+        text=extracted.text,
+        language=fields.language,
+        countries=fields.countries,
+        source=fields.source,
+        doc_type=fields.doc_type,
+        published=fields.published,
+        url=fields.url,
+        external_id=fields.url or None,
+        extra={"filename": job.filename, "media_type": extracted.media_type, "page_starts": extracted.page_starts()},
+    )
+    outcome = store.add(
+        doc, data, extracted.media_type, origin=fields.url or job.filename, received_by=job.submitted_by
+    )
+    for child in extracted.children:  # e-mail attachments: their own jobs, linked to the e-mail's
+        submit(
+            store,
+            jobs,
+            child.data,
+            child.filename,
+            job.submitted_by,
+            fields.model_copy(update={"title": None, "url": None}),
+            job.id,
+        )
+    jobs.finish(job.id, "stored", None, outcome.id, extracted.media_type)
+
+
+def run_queued(store: DocumentStore, jobs: Jobs, limit: int | None = None) -> int:
+    done = 0
+    while (limit is None or done < limit) and (job := jobs.claim()) is not None:
+        try:
+            run(store, jobs, job)
+        except Exception:  # an unexpected failure fails this job only
+            log.exception("ingest job %d failed", job.id)
+            jobs.finish(job.id, "failed", "internal")
+        done += 1
+    return done
+
+
+class JobLoop:
+    """The server's ingest worker: runs queued jobs one at a time (parsing happens in a sandbox process)."""
+
+    def __init__(self, store: DocumentStore, jobs: Jobs, interval: float = 0.5) -> None:
+        self.store, self.jobs, self.interval = store, jobs, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="coidesk-ingest", daemon=True)
+
+    def start(self) -> None:
+        self.jobs.recover(older_than_s=0)  # this process is the only runner in the server
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=90)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                run_queued(self.store, self.jobs, limit=1)
+                if not self.jobs.pending():
+                    self._stop.wait(self.interval)
+            except Exception:
+                log.exception("ingest loop failed; will retry")
+                self._stop.wait(self.interval * 10)

@@ -1,0 +1,143 @@
+"""Uploads: ``POST /api/documents`` (multipart, one or many files), the jobs they became, the upload page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from ingest.uploads import UploadFields, submit
+from search_api.admin_routes import RowId
+from search_api.auth import CurrentUser, ctx_of
+from search_api.case_routes import read_upload
+from search_api.rendering import locale_of, render
+from services.auth import Principal
+from services.context import AppContext
+from services.errors import Forbidden, NotFound
+from store.jobs import IngestJob
+
+router = APIRouter()
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+UPLOADERS = ("research_assistant", "secretary", "protection_officer", "legal_consultant", "admin")
+MAX_FILES = 50
+
+
+def _may_upload(user: Principal) -> None:
+    if not user.has(*UPLOADERS):
+        raise Forbidden("role")
+
+
+def job_json(c: AppContext, job: IngestJob) -> dict[str, Any]:
+    """Status in plain steps: queued, extracting, indexing, enriching, indexed, failed (with the reason)."""
+    status = job.status
+    if status == "stored" and job.document_id:
+        if c.store.is_queued(job.document_id):
+            status = "indexing"
+        elif not c.store.enrichments([job.document_id]).get(job.document_id):
+            status = "enriching"
+        else:
+            status = "indexed"
+    return {
+        "id": job.id,
+        "filename": job.filename,
+        "status": status,
+        "error": job.error,
+        "media_type": job.media_type,
+        "document_id": job.document_id,
+        "parent_id": job.parent_id,
+        "submitted_by": job.submitted_by,
+        "submitted_at": job.submitted_at.isoformat(timespec="seconds") + "Z",
+        "sha256": job.sha256,
+    }
+
+
+@router.post("/api/documents", status_code=202, tags=["documents"])
+async def upload(
+    user: CurrentUser,
+    c: Ctx,
+    files: Annotated[list[UploadFile], File(description="PDF (text layer), DOCX, HTML, text/Markdown, e-mail (.eml)")],
+    kind: Annotated[str, Form(pattern="^(coi|decision)$")] = "coi",
+    title: Annotated[str, Form(max_length=500)] = "",
+    countries: Annotated[str, Form(max_length=200, description="ISO alpha-3, comma-separated")] = "",
+    source: Annotated[str, Form(max_length=64)] = "upload",
+    doc_type: Annotated[str, Form(max_length=64)] = "",
+    published: Annotated[dt.date | None, Form()] = None,
+    url: Annotated[str, Form(max_length=2000)] = "",
+) -> dict[str, Any]:
+    """Each file is archived at once and becomes a job; its status is at ``GET /api/jobs/{id}``."""
+    _may_upload(user)
+    if len(files) > MAX_FILES:
+        raise Forbidden("too_many_files")
+    fields = UploadFields.model_validate(
+        {
+            "kind": kind,
+            "title": title or None,
+            "countries": [x for x in countries.split(",") if x.strip()],
+            "source": source,
+            "doc_type": doc_type or None,
+            "published": published,
+            "url": url or None,
+        }
+    )
+    ids = []
+    for f in files:
+        data = await read_upload(f, c.settings.max_upload_bytes)
+        ids.append(submit(c.store, c.jobs, data, f.filename, user.username, fields))
+    return {"jobs": [job_json(c, j) for i in ids if (j := c.jobs.get(i))]}
+
+
+def _visible_job(c: AppContext, user: Principal, job_id: int) -> IngestJob:
+    job = c.jobs.get(job_id)
+    if job is None or (job.submitted_by != user.username and not user.has("admin")):
+        raise NotFound(str(job_id))
+    return job
+
+
+@router.get("/api/jobs", tags=["documents"])
+def jobs(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+    """Your uploads (all uploads for admins), newest first."""
+    return [job_json(c, j) for j in c.jobs.list(None if user.has("admin") else user.username)]
+
+
+@router.get("/api/jobs/{job_id}", tags=["documents"])
+def job(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    return job_json(c, _visible_job(c, user, job_id))
+
+
+@router.post("/api/jobs/{job_id}/retry", tags=["documents"])
+def retry(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    _visible_job(c, user, job_id)
+    c.jobs.retry(job_id)
+    return job_json(c, _visible_job(c, user, job_id))
+
+
+@router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+def upload_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    return render(
+        "upload.html",
+        request,
+        locale_of(request, lang),
+        user,
+        jobs=[job_json(c, j) for j in c.jobs.list(None if user.has("admin") else user.username, 100)],
+        may_upload=user.has(*UPLOADERS),
+    )
+
+
+@router.post("/upload", include_in_schema=False)
+async def upload_form(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    files: Annotated[list[UploadFile], File()],
+    kind: Annotated[str, Form(pattern="^(coi|decision)$")] = "coi",
+    countries: Annotated[str, Form(max_length=200)] = "",
+    doc_type: Annotated[str, Form(max_length=64)] = "",
+    lang: str | None = None,
+) -> Response:
+    """The same as the API, for browsers without JavaScript: back to the page and its job list."""
+    from fastapi.responses import RedirectResponse
+
+    await upload(user, c, files, kind=kind, countries=countries, doc_type=doc_type)
+    return RedirectResponse(f"/upload?lang={locale_of(request, lang)}", status_code=303)

@@ -1,0 +1,132 @@
+"""Uploads through the real API: each file a job, parsed in the sandbox; hostile and broken files fail
+with a clear reason for that file only, nothing half-stored, nothing written outside the archive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.uploads import run_queued
+from search_api.app import create_app
+from services.context import AppContext
+from tests.conftest import FIXTURES, PASSWORD
+
+HOSTILE = FIXTURES / "hostile"
+# file -> (final status, error code or None)
+EXPECTED = {
+    "good.pdf": ("stored", None),
+    "good.docx": ("stored", None),
+    "scripts.html": ("stored", None),
+    "message.eml": ("stored", None),
+    "truncated.pdf": ("failed", "corrupt_file"),
+    "encrypted.pdf": ("failed", "encrypted_pdf"),
+    "loop.pdf": ("failed", "corrupt_file"),
+    "bomb.docx": ("failed", "archive_bomb"),
+    "billion-laughs.docx": ("failed", "corrupt_file"),
+    "huge.png": ("failed", "unsupported_format"),
+    "random.bin": ("failed", "unsupported_format"),
+    "xxe.docx": ("stored", None),
+    "billion-laughs.xml": ("stored", None),  # plain text: no XML parser ever sees it
+    "html-named.pdf": ("stored", None),  # the extension lies: read as the HTML it is
+}
+
+
+@pytest.fixture()
+def api(fresh_ctx: AppContext) -> Iterator[tuple[AppContext, TestClient, dict[str, str]]]:
+    p = fresh_ctx.accounts.create_user("ra", PASSWORD, ["research_assistant"])
+    token = fresh_ctx.accounts.create_token(p.user_id, "t")[1]
+    app = create_app(fresh_ctx.settings, context=fresh_ctx, writer=False)
+    with TestClient(app, base_url="https://testserver") as client:
+        yield fresh_ctx, client, {"Authorization": f"Bearer {token}"}
+
+
+def _upload(client: TestClient, h: dict[str, str], name: str, data: bytes, **form: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/documents", headers=h, files=[("files", (name, data, "application/octet-stream"))], data=form
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_file_gets_its_outcome(api, name: str) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    r = _upload(client, h, name, (HOSTILE / name).read_bytes(), countries="SDN")
+    assert r.status_code == 202, r.text
+    job = r.json()["jobs"][0]
+    assert job["status"] == "queued" and ctx.store.archive.exists(job["sha256"])  # archived before anything else
+    run_queued(ctx.store, ctx.jobs)
+    final = client.get(f"/api/jobs/{job['id']}", headers=h).json()
+    status, error = EXPECTED[name]
+    assert (final["status"] if final["status"] == "failed" else "stored", final["error"]) == (status, error), final
+    if status == "failed":
+        assert final["document_id"] is None and ctx.store.count() == 0  # nothing half-stored
+    else:
+        doc = ctx.store.get(final["document_id"])
+        assert doc.text.strip() and doc.countries == ["SDN"]
+        assert "root:x:0:0" not in doc.text and "alert(" not in doc.text and "injected" not in doc.text
+        assert len(doc.text) < 10_000  # no entity was expanded
+    # the server is still up and takes the next file
+    ok = _upload(client, h, "next.txt", b"Une note sur Kadugli.")
+    assert ok.status_code == 202
+
+
+def test_names_with_paths_or_nul_are_only_names(api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    before = {p for p in ctx.settings.data_dir.rglob("*")}
+    for name in ("../../../../tmp/evil.txt", "/etc/cron.d/evil.txt", "a\x00b.txt", "..\\..\\win.txt"):
+        r = _upload(client, h, name, f"contenu {name!r}".encode())
+        assert r.status_code == 202, r.text
+        assert "/" not in r.json()["jobs"][0]["filename"] and "\x00" not in r.json()["jobs"][0]["filename"]
+    run_queued(ctx.store, ctx.jobs)
+    assert not Path("/tmp/evil.txt").exists() and not Path("/etc/cron.d/evil.txt").exists()
+    new = {p for p in ctx.settings.data_dir.rglob("*")} - before
+    assert all(
+        p.is_relative_to(ctx.settings.archive_dir) or p.suffix in (".sqlite3-wal", ".sqlite3-shm")
+        for p in new
+        if p.is_file()
+    )
+
+
+def test_over_the_size_limit_is_413_and_nothing_is_kept(api) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    ctx.settings.max_upload_bytes = 1000
+    try:
+        r = _upload(client, h, "big.txt", b"x" * 5000)
+    finally:
+        ctx.settings.max_upload_bytes = 50_000_000
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    assert ctx.jobs.list() == []
+
+
+def test_email_attachments_become_child_documents_and_failed_jobs_can_be_retried(api) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    job = _upload(client, h, "message.eml", (HOSTILE / "message.eml").read_bytes()).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    jobs = client.get("/api/jobs", headers=h).json()
+    child = next(j for j in jobs if j["parent_id"] == job["id"])
+    assert child["filename"] == "note.txt" and child["document_id"]
+    assert "El Geneina" in ctx.store.get(child["document_id"]).text
+    bad = _upload(client, h, "truncated.pdf", (HOSTILE / "truncated.pdf").read_bytes()).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    assert client.get(f"/api/jobs/{bad['id']}", headers=h).json()["status"] == "failed"
+    assert client.post(f"/api/jobs/{bad['id']}/retry", headers=h).json()["status"] == "queued"
+    # the same bytes twice are one document with two receipts
+    one = _upload(client, h, "good.pdf", (HOSTILE / "good.pdf").read_bytes()).json()["jobs"][0]
+    two = _upload(client, h, "copie.pdf", (HOSTILE / "good.pdf").read_bytes()).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    ids = {client.get(f"/api/jobs/{j['id']}", headers=h).json()["document_id"] for j in (one, two)}
+    assert len(ids) == 1
+
+
+def test_jobs_left_extracting_by_a_crash_are_queued_again(api) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    job = _upload(client, h, "good.docx", (HOSTILE / "good.docx").read_bytes()).json()["jobs"][0]
+    claimed = ctx.jobs.claim()  # a process claims it, then dies (kill -9) before finishing
+    assert claimed is not None and claimed.id == job["id"]
+    assert ctx.jobs.claim() is None
+    assert ctx.jobs.recover(older_than_s=0) == 1
+    run_queued(ctx.store, ctx.jobs)
+    assert client.get(f"/api/jobs/{job['id']}", headers=h).json()["document_id"]
+    assert ctx.store.count() == 1
