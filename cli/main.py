@@ -92,6 +92,40 @@ def ingest(
 
 
 @app.command()
+def upload(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive): PDF, DOCX, HTML, text, .eml")],
+    kind: Annotated[str, typer.Option(help="coi | decision")] = "coi",
+    countries: Annotated[str, typer.Option(help="ISO alpha-3, comma-separated")] = "",
+    user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli",
+) -> None:
+    """Ingest files as uploads: archive each original, extract it in the sandbox, store and index it."""
+    from ingest.uploads import UploadFields, run_queued, submit
+
+    _setup_logging()
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    fields = UploadFields.model_validate({"kind": kind, "countries": [c for c in countries.split(",") if c]})
+    ctx = AppContext.open(get_settings())
+    try:
+        ids = []
+        with _progress() as progress:
+            task = progress.add_task("Archivage / archiving", total=len(files))
+            for f in files:
+                ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields))
+                progress.advance(task)
+            task = progress.add_task("Extraction", total=len(ids))
+            while run_queued(ctx.store, ctx.jobs, limit=1):
+                progress.update(task, completed=len(ids) - ctx.jobs.pending())
+        _drain(ctx)
+        jobs = [j for i in ids if (j := ctx.jobs.get(i))]
+        failed = [j for j in jobs if j.status == "failed"]
+        console.print(f"stockés/stored {len(jobs) - len(failed)} · échecs/failed {len(failed)}")
+        for j in failed:
+            err.print(f"[yellow]échec / failed[/yellow] {j.filename}: {j.error}")
+    finally:
+        ctx.close()
+
+
+@app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Query (same syntax as the web page)")] = "",
     filter_: Annotated[

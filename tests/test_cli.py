@@ -115,3 +115,20 @@ def test_accounts_from_the_shell(tmp_path: Path) -> None:
     assert run("users", "disable", "alice").returncode == 0
     verify = run("audit", "verify")
     assert verify.returncode == 0 and "intègre" in verify.stdout
+
+
+def test_upload_files_from_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Une note sur Kadugli en mars 2024.")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "page.html").write_text(
+        "<html><body><article><p>Rapport : des combats ont eu lieu à El Fasher en mai 2024, selon des témoins.</p></article></body></html>"
+    )
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    data = tmp_path / "data"
+    out = coidesk(data, "upload", str(folder), "--countries", "SDN", check=False)
+    assert out.returncode == 0, out.stderr
+    assert "stored 2" in out.stdout and "failed 1" in out.stdout and "broken.pdf" in out.stderr
+    found = coidesk(data, "search", "Kadugli")
+    assert "Une note sur Kadugli" in found.stdout or "note.txt" in found.stdout
