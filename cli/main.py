@@ -96,10 +96,15 @@ def upload(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive): PDF, DOCX, HTML, text, .eml")],
     kind: Annotated[str, typer.Option(help="coi | decision")] = "coi",
     countries: Annotated[str, typer.Option(help="ISO alpha-3, comma-separated")] = "",
+    ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR scans and images")] = True,
+    ocr_lang: Annotated[str, typer.Option(help="Tesseract languages: fra,eng,ara")] = "fra,eng",
+    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="NLP enrichment of these files")] = True,
     user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli",
 ) -> None:
     """Ingest files as uploads: archive each original, extract it in the sandbox, store and index it."""
-    from ingest.uploads import UploadFields, run_queued, submit
+    from ingest.uploads import JobOptions, UploadFields, run_queued, submit
+
+    options = JobOptions.model_validate({"ocr": ocr, "ocr_languages": ocr_lang.split(","), "nlp": nlp})
 
     _setup_logging()
     files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
@@ -110,7 +115,7 @@ def upload(
         with _progress() as progress:
             task = progress.add_task("Archivage / archiving", total=len(files))
             for f in files:
-                ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields))
+                ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields, options=options))
                 progress.advance(task)
             task = progress.add_task("Extraction", total=len(ids))
             while run_queued(ctx.store, ctx.jobs, limit=1):

@@ -70,6 +70,10 @@ def enrich_documents(
             if not force and known.get(d.id) == input_hash(inp):
                 report.skipped += 1  # unchanged since its last enrichment: costs nothing
                 continue
+            if (d.extra or {}).get("skip_nlp"):
+                _save_skipped(store, inp)
+                report.skipped += 1
+                continue
             todo.append(inp)
     if total:
         total(len(todo))
@@ -96,12 +100,21 @@ def enrich_pending(store: DocumentStore, enricher: Enricher, limit: int = 64) ->
     ids = store.needing_enrichment(limit)
     if not ids:
         return 0
-    inputs = [_input(d) for d in store.get_many(ids)]
+    docs = store.get_many(ids)
+    for d in docs:
+        if (d.extra or {}).get("skip_nlp"):
+            _save_skipped(store, _input(d))
+    inputs = [_input(d) for d in docs if not (d.extra or {}).get("skip_nlp")]
     for e, inp in zip(enricher.enrich(inputs), inputs, strict=True):
         payload = e.to_json()
         payload["aliases"] = search_aliases(e)
         store.save_enrichment(inp.id, ENRICHER_VERSION, e.text_hash, payload)
-    return len(inputs)
+    return len(docs)
+
+
+def _save_skipped(store: DocumentStore, inp: EnrichInput) -> None:
+    """A document uploaded with NLP switched off: an empty enrichment, so it is not pending."""
+    store.save_enrichment(inp.id, ENRICHER_VERSION, input_hash(inp), {"skipped": True, "mentions": [], "countries": []})
 
 
 class EnrichLoop:

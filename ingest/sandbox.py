@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import resource
@@ -11,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ingest.extract import Child, Extracted, ExtractError
+from ingest.extract import Child, Extracted, ExtractError, Options, detect, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,13 +26,19 @@ def _limits(memory_bytes: int, cpu_s: int):  # type: ignore[no-untyped-def]
     return apply
 
 
-def extract_file(data: bytes, timeout_s: int = 60, memory_bytes: int = 1_500_000_000) -> Extracted:
+def extract_file(
+    data: bytes, options: Options | None = None, timeout_s: int = 180, memory_bytes: int = 1_500_000_000
+) -> Extracted:
+    """Plain text is decoded here (no parser involved); every other format is parsed in the sandbox."""
+    options = options or Options()
+    if detect(data) == "text/plain":
+        return text.extract(data)
     with tempfile.TemporaryDirectory(prefix="coidesk-extract-") as tmp:
         path = Path(tmp) / "input"
         path.write_bytes(data)
         try:
             proc = subprocess.run(  # noqa: S603 - fixed argv: our own worker module and a temp path
-                [sys.executable, "-m", "ingest.extract.worker", str(path)],
+                [sys.executable, "-m", "ingest.extract.worker", str(path), json.dumps(dataclasses.asdict(options))],
                 capture_output=True,
                 timeout=timeout_s,
                 cwd=ROOT,

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ingest.extract import ExtractError, detect
+from ingest.extract import ExtractError, Options, detect
 from ingest.sandbox import extract_file
 from store.documents import DocumentStore
 from store.jobs import IngestJob, Jobs
@@ -55,6 +55,14 @@ def safe_filename(name: str | None) -> str:
     return name[:255] or "upload"
 
 
+class JobOptions(BaseModel):
+    """Per job: OCR (and its languages), NLP enrichment."""
+
+    ocr: bool = True
+    ocr_languages: list[Literal["fra", "eng", "ara"]] = Field(default_factory=lambda: ["fra", "eng"], max_length=3)
+    nlp: bool = True
+
+
 def submit(
     store: DocumentStore,
     jobs: Jobs,
@@ -63,18 +71,21 @@ def submit(
     user: str,
     fields: UploadFields,
     parent_id: int | None = None,
+    options: JobOptions | None = None,
 ) -> int:
     name = safe_filename(filename)
     digest = store.archive_original(data, detect(data), name)  # archived before anything else happens
-    return jobs.submit(digest, name, user, fields.model_dump(mode="json"), parent_id)
+    opts = (options or JobOptions()).model_dump(mode="json")
+    return jobs.submit(digest, name, user, fields.model_dump(mode="json"), parent_id, opts)
 
 
-def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[[bytes], Any] = extract_file) -> None:
+def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[..., Any] = extract_file) -> None:
     """Extract and store one claimed job; any failure is this job's, recorded in plain words."""
     data = store.archive.get(job.sha256)
     fields = UploadFields.model_validate(job.fields)
+    options = JobOptions.model_validate(job.options or {})
     try:
-        extracted = extract(data)
+        extracted = extract(data, Options(ocr=options.ocr, ocr_languages=list(options.ocr_languages)))
     except ExtractError as exc:
         jobs.finish(job.id, "failed", exc.code, media_type=detect(data))
         return
@@ -89,21 +100,19 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[[byt
         published=fields.published,
         url=fields.url,
         external_id=fields.url or None,
-        extra={"filename": job.filename, "media_type": extracted.media_type, "page_starts": extracted.page_starts()},
+        extra={
+            "filename": job.filename,
+            "media_type": extracted.media_type,
+            "page_starts": extracted.page_starts(),
+            **({} if options.nlp else {"skip_nlp": True}),
+        },
     )
     outcome = store.add(
         doc, data, extracted.media_type, origin=fields.url or job.filename, received_by=job.submitted_by
     )
+    child_fields = fields.model_copy(update={"title": None, "url": None})
     for child in extracted.children:  # e-mail attachments: their own jobs, linked to the e-mail's
-        submit(
-            store,
-            jobs,
-            child.data,
-            child.filename,
-            job.submitted_by,
-            fields.model_copy(update={"title": None, "url": None}),
-            job.id,
-        )
+        submit(store, jobs, child.data, child.filename, job.submitted_by, child_fields, job.id, options)
     jobs.finish(job.id, "stored", None, outcome.id, extracted.media_type)
 
 

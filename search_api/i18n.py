@@ -399,6 +399,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "File too heavy to parse (memory limit reached).",
     },
     "too_many_pages": {"fr": "Trop de pages.", "en": "Too many pages."},
+    "ocr_languages": {"fr": "Langues de l'OCR", "en": "OCR languages"},
+    "skip_nlp": {"fr": "sans enrichissement automatique", "en": "without automatic enrichment"},
+    "ocr_skipped": {"fr": "Image ou scan déposé sans OCR.", "en": "Image or scan uploaded without OCR."},
+    "ocr_unavailable": {
+        "fr": "OCR indisponible sur ce serveur (Tesseract absent).",
+        "en": "OCR unavailable on this server (no Tesseract).",
+    },
+    "image_too_large": {"fr": "Image refusée : trop de pixels.", "en": "Image refused: too many pixels."},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from ingest.uploads import UploadFields, submit
+from ingest.uploads import JobOptions, UploadFields, submit
 from search_api.admin_routes import RowId
 from search_api.auth import CurrentUser, ctx_of
 from search_api.case_routes import read_upload
@@ -65,9 +65,15 @@ async def upload(
     doc_type: Annotated[str, Form(max_length=64)] = "",
     published: Annotated[dt.date | None, Form()] = None,
     url: Annotated[str, Form(max_length=2000)] = "",
+    ocr: Annotated[bool, Form(description="OCR scans and images")] = True,
+    ocr_languages: Annotated[str, Form(max_length=20, description="Tesseract codes: fra,eng,ara")] = "fra,eng",
+    nlp: Annotated[bool, Form(description="NLP enrichment")] = True,
 ) -> dict[str, Any]:
     """Each file is archived at once and becomes a job; its status is at ``GET /api/jobs/{id}``."""
     _may_upload(user)
+    options = JobOptions.model_validate(
+        {"ocr": ocr, "ocr_languages": [x.strip() for x in ocr_languages.split(",") if x.strip()], "nlp": nlp}
+    )
     if len(files) > MAX_FILES:
         raise Forbidden("too_many_files")
     fields = UploadFields.model_validate(
@@ -84,7 +90,7 @@ async def upload(
     ids = []
     for f in files:
         data = await read_upload(f, c.settings.max_upload_bytes)
-        ids.append(submit(c.store, c.jobs, data, f.filename, user.username, fields))
+        ids.append(submit(c.store, c.jobs, data, f.filename, user.username, fields, options=options))
     return {"jobs": [job_json(c, j) for i in ids if (j := c.jobs.get(i))]}
 
 
@@ -134,10 +140,14 @@ async def upload_form(
     kind: Annotated[str, Form(pattern="^(coi|decision)$")] = "coi",
     countries: Annotated[str, Form(max_length=200)] = "",
     doc_type: Annotated[str, Form(max_length=64)] = "",
+    ocr_languages: Annotated[str, Form(max_length=20)] = "fra,eng",
+    nlp: Annotated[str, Form(max_length=5)] = "",
     lang: str | None = None,
 ) -> Response:
     """The same as the API, for browsers without JavaScript: back to the page and its job list."""
     from fastapi.responses import RedirectResponse
 
-    await upload(user, c, files, kind=kind, countries=countries, doc_type=doc_type)
+    await upload(
+        user, c, files, kind=kind, countries=countries, doc_type=doc_type, ocr_languages=ocr_languages, nlp=nlp != "off"
+    )
     return RedirectResponse(f"/upload?lang={locale_of(request, lang)}", status_code=303)

@@ -27,6 +27,7 @@ class IngestJob(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|extracting|stored|failed
     error: Mapped[str | None] = mapped_column(String(64))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # metadata given with the upload
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # ocr, ocr_languages, nlp
     parent_id: Mapped[int | None] = mapped_column(Integer)  # e-mail attachments: the e-mail's job
     document_id: Mapped[str | None] = mapped_column(String(64))
     media_type: Mapped[str | None] = mapped_column(String(128))
@@ -38,10 +39,23 @@ class Jobs:
         self.db = db
 
     def submit(
-        self, sha256: str, filename: str, user: str, fields: dict[str, Any], parent_id: int | None = None
+        self,
+        sha256: str,
+        filename: str,
+        user: str,
+        fields: dict[str, Any],
+        parent_id: int | None = None,
+        options: dict[str, Any] | None = None,
     ) -> int:
         with self.db.session() as s:
-            job = IngestJob(sha256=sha256, filename=filename, submitted_by=user, fields=fields, parent_id=parent_id)
+            job = IngestJob(
+                sha256=sha256,
+                filename=filename,
+                submitted_by=user,
+                fields=fields,
+                parent_id=parent_id,
+                options=options or {},
+            )
             s.add(job)
             s.flush()
             return job.id

@@ -48,14 +48,26 @@ class Extracted:
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SUPPORTED = ("application/pdf", DOCX, "text/html", "text/plain", "message/rfc822")
+ODT = "application/vnd.oasis.opendocument.text"
+IMAGES = ("image/png", "image/jpeg", "image/tiff")
+SUPPORTED = ("application/pdf", DOCX, ODT, "text/html", "text/plain", "message/rfc822", *IMAGES)
+
+
+@dataclass
+class Options:
+    """Per job: OCR or not, in which languages (Tesseract codes)."""
+
+    ocr: bool = True
+    ocr_languages: list[str] = field(default_factory=lambda: ["fra", "eng"])
 
 
 def detect(data: bytes) -> str:
     """The media type from the bytes: PDF, DOCX, HTML, e-mail or UTF-8 text; anything else is refused."""
     kind = filetype.guess(data[:8192])
     if kind is not None:
-        if kind.mime == "application/zip" or kind.mime == DOCX:
+        if kind.mime in ("application/zip", DOCX, ODT):
+            if kind.mime == ODT or b"mimetypeapplication/vnd.oasis.opendocument.text" in data[:200]:
+                return ODT
             return DOCX if b"word/" in data[:65536] or kind.mime == DOCX else "application/zip"
         return str(kind.mime)
     head = data[:4096].lstrip().lower()
@@ -75,12 +87,24 @@ def detect(data: bytes) -> str:
     return "text/plain"
 
 
-def extract(data: bytes, media_type: str) -> Extracted:
-    from ingest.extract import eml, html, pdf, text, word
+def extract(data: bytes, media_type: str, options: Options | None = None) -> Extracted:
+    from ingest.extract import eml, html, ocr, odt, pdf, text, word
 
+    options = options or Options()
+    if media_type in IMAGES:
+        if not options.ocr:
+            raise ExtractError("ocr_skipped")
+        return ocr.image(data, media_type, options.ocr_languages)
+    if media_type == "application/pdf":
+        try:
+            return pdf.extract(data)
+        except ExtractError as exc:
+            if exc.code != "no_text_layer" or not options.ocr:
+                raise
+            return ocr.scanned_pdf(data, options.ocr_languages)
     handlers = {
-        "application/pdf": pdf.extract,
         DOCX: word.extract,
+        ODT: odt.extract,
         "text/html": html.extract,
         "text/plain": text.extract,
         "message/rfc822": eml.extract,

@@ -11,14 +11,15 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.extract import ExtractError, detect, extract
+from ingest.extract import ExtractError, Options, detect, extract
 
 
 def main() -> None:
     data = Path(sys.argv[1]).read_bytes()
+    options = Options(**json.loads(sys.argv[2])) if len(sys.argv) > 2 else Options()
     media_type = detect(data)
     try:
-        out = extract(data, media_type)
+        out = extract(data, media_type, options)
     except ExtractError as exc:
         json.dump({"error": exc.code, "media_type": media_type}, sys.stdout)
         return

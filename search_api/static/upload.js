@@ -36,10 +36,11 @@
     var ui = row(file.name);
     var data = new FormData();
     data.append("files", file, file.name);
-    ["kind", "countries", "doc_type"].forEach(function (name) {
+    ["kind", "countries", "doc_type", "ocr_languages"].forEach(function (name) {
       var field = form.elements[name];
       if (field && field.value) { data.append(name, field.value); }
     });
+    if (form.elements.nlp && form.elements.nlp.checked) { data.append("nlp", "false"); }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/documents");
     xhr.setRequestHeader("X-CSRF-Token", csrf);

@@ -3,6 +3,8 @@ with a clear reason for that file only, nothing half-stored, nothing written out
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,12 +28,20 @@ EXPECTED = {
     "loop.pdf": ("failed", "corrupt_file"),
     "bomb.docx": ("failed", "archive_bomb"),
     "billion-laughs.docx": ("failed", "corrupt_file"),
-    "huge.png": ("failed", "unsupported_format"),
+    "huge.png": ("failed", "image_too_large"),  # 20000 x 20000: refused before decoding a pixel
+    "scan.png": ("stored", None),  # OCR
+    "scanned.pdf": ("stored", None),  # no text layer: OCR
     "random.bin": ("failed", "unsupported_format"),
     "xxe.docx": ("stored", None),
     "billion-laughs.xml": ("stored", None),  # plain text: no XML parser ever sees it
     "html-named.pdf": ("stored", None),  # the extension lies: read as the HTML it is
 }
+
+
+OCR_FILES = {"scan.png", "scanned.pdf"}
+HAS_TESSERACT = shutil.which("tesseract") is not None
+if not HAS_TESSERACT and os.environ.get("COIDESK_REQUIRE_OCR"):
+    raise RuntimeError("COIDESK_REQUIRE_OCR is set but Debian's tesseract-ocr is not installed")
 
 
 @pytest.fixture()
@@ -51,6 +61,8 @@ def _upload(client: TestClient, h: dict[str, str], name: str, data: bytes, **for
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_file_gets_its_outcome(api, name: str) -> None:  # type: ignore[no-untyped-def]
+    if name in OCR_FILES and not HAS_TESSERACT:
+        pytest.skip("Debian tesseract-ocr is not installed (apt-get install tesseract-ocr tesseract-ocr-fra)")
     ctx, client, h = api
     r = _upload(client, h, name, (HOSTILE / name).read_bytes(), countries="SDN")
     assert r.status_code == 202, r.text
@@ -130,3 +142,23 @@ def test_jobs_left_extracting_by_a_crash_are_queued_again(api) -> None:  # type:
     run_queued(ctx.store, ctx.jobs)
     assert client.get(f"/api/jobs/{job['id']}", headers=h).json()["document_id"]
     assert ctx.store.count() == 1
+
+
+def test_ocr_text_is_searchable_and_options_switch_ocr_and_nlp_off(api) -> None:  # type: ignore[no-untyped-def]
+    if not HAS_TESSERACT:
+        pytest.skip("Debian tesseract-ocr is not installed")
+    ctx, client, h = api
+    job = _upload(client, h, "scan.png", (HOSTILE / "scan.png").read_bytes(), nlp="false").json()["jobs"][0]
+    off = _upload(client, h, "scanned.pdf", (HOSTILE / "scanned.pdf").read_bytes(), ocr="false").json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    ctx.indexer.drain()
+    hits = client.get("/api/search", params={"q": "Darfour"}, headers=h).json()["hits"]
+    done = client.get(f"/api/jobs/{job['id']}", headers=h).json()
+    assert [x["id"] for x in hits] == [done["document_id"]]
+    assert ctx.store.get(done["document_id"]).extra.get("skip_nlp") is True
+    assert client.get(f"/api/jobs/{off['id']}", headers=h).json()["error"] == "no_text_layer"
+    from analyzers.enricher import Enricher
+    from ingest.enrich import enrich_documents
+
+    enrich_documents(ctx.store, Enricher(n_process=1))
+    assert ctx.store.enrichments([done["document_id"]])[done["document_id"]]["mentions"] == []  # NLP skipped
