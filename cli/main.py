@@ -111,15 +111,19 @@ def upload(
     fields = UploadFields.model_validate({"kind": kind, "countries": [c for c in countries.split(",") if c]})
     ctx = AppContext.open(get_settings())
     try:
+        requeued = ctx.jobs.recover(older_than_s=ctx.settings.job_stale_seconds)
+        if requeued:  # a previous run was killed mid-batch: its unfinished files are picked up again
+            console.print(f"repris / picked up again: {requeued}")
         ids = []
         with _progress() as progress:
             task = progress.add_task("Archivage / archiving", total=len(files))
             for f in files:
                 ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields, options=options))
                 progress.advance(task)
-            task = progress.add_task("Extraction", total=len(ids))
+            task = progress.add_task("Extraction", total=ctx.jobs.pending())
+            total = ctx.jobs.pending()
             while run_queued(ctx.store, ctx.jobs, limit=1):
-                progress.update(task, completed=len(ids) - ctx.jobs.pending())
+                progress.update(task, completed=total - ctx.jobs.pending())
         _drain(ctx)
         jobs = [j for i in ids if (j := ctx.jobs.get(i))]
         failed = [j for j in jobs if j.status == "failed"]

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     password_min_chars: int = Field(default=12, ge=8)
     # The server enriches new and changed documents in the background (spaCy loaded on first need)
     enrich_in_server: bool = True
+    # An ingest job "extracting" for longer than this was left by a crashed process: it is queued again
+    job_stale_seconds: int = Field(default=300, ge=0)
     # Physical files
     checkout_days: int = Field(default=14, ge=1)  # a file checked out is due back after this many days
     # Case documents uploaded through the API (issue 3 widens formats)

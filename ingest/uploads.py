@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from typing import Any, Literal
@@ -131,13 +132,12 @@ def run_queued(store: DocumentStore, jobs: Jobs, limit: int | None = None) -> in
 class JobLoop:
     """The server's ingest worker: runs queued jobs one at a time (parsing happens in a sandbox process)."""
 
-    def __init__(self, store: DocumentStore, jobs: Jobs, interval: float = 0.5) -> None:
-        self.store, self.jobs, self.interval = store, jobs, interval
+    def __init__(self, store: DocumentStore, jobs: Jobs, stale_s: int = 300, interval: float = 0.5) -> None:
+        self.store, self.jobs, self.interval, self.stale_s = store, jobs, interval, stale_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="coidesk-ingest", daemon=True)
 
     def start(self) -> None:
-        self.jobs.recover(older_than_s=0)  # this process is the only runner in the server
         self._thread.start()
 
     def stop(self) -> None:
@@ -145,8 +145,12 @@ class JobLoop:
         self._thread.join(timeout=90)
 
     def _run(self) -> None:
+        last_recovery = 0.0
         while not self._stop.is_set():
             try:
+                if time.monotonic() - last_recovery > 60:  # jobs a crashed process left half-done
+                    self.jobs.recover(older_than_s=self.stale_s)
+                    last_recovery = time.monotonic()
                 run_queued(self.store, self.jobs, limit=1)
                 if not self.jobs.pending():
                     self._stop.wait(self.interval)

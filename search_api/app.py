@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.ctx = ctx
         loop = WriterLoop(ctx.indexer) if writer else None
         enrich_loop = EnrichLoop(ctx.store) if writer and settings.enrich_in_server else None
-        job_loop = JobLoop(ctx.store, ctx.jobs) if writer else None
+        job_loop = JobLoop(ctx.store, ctx.jobs, settings.job_stale_seconds) if writer else None
         for background in (loop, job_loop, enrich_loop):
             if background:
                 background.start()
