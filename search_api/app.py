@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -211,14 +212,36 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         return {"document_id": doc_id, "queued_for_reindex": True}
 
     @app.get("/api/documents/{doc_id}/original", tags=["documents"])
-    def api_original(doc_id: str, user: CurrentUser, c: Ctx) -> Response:
+    def api_original(
+        doc_id: str,
+        user: CurrentUser,
+        c: Ctx,
+        version: Annotated[int | None, Query(ge=1, le=100_000, description="an earlier version")] = None,
+    ) -> Response:
         d = visible_document(c, user, doc_id, "document.download")
-        if not d.sha256 or not c.store.archive.exists(d.sha256):
+        sha = d.sha256
+        if version is not None and version != d.version:
+            sha = next((v.sha256 for v in c.store.versions(d.id) if v.version == version), None)
+            if sha is None:
+                raise errors.NotFound(doc_id)
+        if not sha or not c.store.archive.exists(sha):
             raise errors.OriginalMissing(doc_id)
-        data = c.store.archive.get(d.sha256)
-        ext = {"application/json": "json", "text/html": "html", "text/markdown": "md", "application/pdf": "pdf"}
-        media = original_media_type(c, d)
-        filename = f"{d.id}.{ext.get(media, 'bin')}"
+        data = c.store.archive.get(sha)
+        ext = {
+            "application/json": "json",
+            "text/html": "html",
+            "text/markdown": "md",
+            "application/pdf": "pdf",
+            "text/plain": "txt",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+            "application/vnd.oasis.opendocument.text": "odt",
+            "message/rfc822": "eml",
+            "image/png": "png",
+            "image/jpeg": "jpg",
+            "image/tiff": "tif",
+        }
+        media = original_media_type(c, sha)
+        filename = f"{d.id}-v{version or d.version}.{ext.get(media, 'bin')}"
         return Response(
             content=data,
             media_type="application/octet-stream",
@@ -227,7 +250,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
                 "X-Content-Type-Options": "nosniff",
                 "Content-Security-Policy": "sandbox; default-src 'none'",
                 "X-Original-Media-Type": media,
-                "Digest": f"sha-256={d.sha256}",
+                "Digest": f"sha-256={sha}",
             },
         )
 
@@ -285,6 +308,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             doc=document_json(d, locale),
             enrichment=enrichment,
             may_correct=may_correct_enrichment(user),
+            versions=version_changes(d, c.store.versions(d.id)),
         )
 
     @app.post("/documents/{doc_id}/corrections", include_in_schema=False)
@@ -319,12 +343,37 @@ def visible_document(c: AppContext, user: Principal, doc_id: str, action: str) -
     return d
 
 
-def original_media_type(c: AppContext, d: Document) -> str:
+def original_media_type(c: AppContext, sha256: str) -> str:
     from store.models import Original
 
     with c.db.session() as s:
-        o = s.get(Original, d.sha256)
+        o = s.get(Original, sha256)
         return o.media_type if o else "application/octet-stream"
+
+
+def version_changes(d: Document, versions: list) -> list[dict]:  # type: ignore[type-arg]
+    """Earlier versions with what changed from each to the next (lines removed and added, a few shown)."""
+    out = []
+    newer_text = d.text
+    for v in versions:
+        diff = [
+            line
+            for line in difflib.unified_diff(v.text.splitlines(), newer_text.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
+        out.append(
+            {
+                "version": v.version,
+                "title": v.title,
+                "sha256": v.sha256,
+                "replaced_at": v.replaced_at.isoformat(timespec="seconds"),
+                "removed": sum(1 for x in diff if x.startswith("-")),
+                "added": sum(1 for x in diff if x.startswith("+")),
+                "sample": diff[:12],
+            }
+        )
+        newer_text = v.text
+    return out
 
 
 def result_json(result: SearchResult, sort: str) -> dict:

@@ -407,6 +407,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "OCR unavailable on this server (no Tesseract).",
     },
     "image_too_large": {"fr": "Image refusée : trop de pixels.", "en": "Image refused: too many pixels."},
+    "previous_versions": {"fr": "Versions précédentes", "en": "Previous versions"},
+    "replaced_on": {"fr": "remplacée le", "en": "replaced on"},
+    "lines": {"fr": "lignes", "en": "lines"},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

@@ -13,7 +13,16 @@ from sqlalchemy import delete, func, select
 from store.archive import Archive
 from store.db import Database
 from store.index.base import IndexedDoc, month_number
-from store.models import Correction, Document, EnrichmentRecord, IndexQueue, Original, Receipt, utcnow
+from store.models import (
+    Correction,
+    Document,
+    DocumentVersion,
+    EnrichmentRecord,
+    IndexQueue,
+    Original,
+    Receipt,
+    utcnow,
+)
 from store.schemas import DocumentCreate
 
 
@@ -89,6 +98,17 @@ class DocumentStore:
                 s.add(Document(id=doc_id, sha256=digest, version=1, added=utcnow(), **values))
                 created, changed = True, True
             elif existing.sha256 != digest or any(getattr(existing, f) != v for f, v in values.items()):
+                if existing.sha256 != digest:  # new bytes: the old version is kept and linked
+                    s.add(
+                        DocumentVersion(
+                            document_id=doc_id,
+                            version=existing.version,
+                            sha256=existing.sha256,
+                            title=existing.title,
+                            text=existing.text,
+                            published=existing.published,
+                        )
+                    )
                 for f, v in values.items():
                     setattr(existing, f, v)
                 if existing.sha256 != digest:
@@ -100,6 +120,17 @@ class DocumentStore:
             if changed:
                 s.add(IndexQueue(document_id=doc_id, op="upsert"))
         return StoreOutcome(doc_id, created, changed)
+
+    def versions(self, doc_id: str) -> list[DocumentVersion]:
+        """Earlier versions, newest first."""
+        with self.db.session() as s:
+            return list(
+                s.scalars(
+                    select(DocumentVersion)
+                    .where(DocumentVersion.document_id == doc_id)
+                    .order_by(DocumentVersion.version.desc())
+                )
+            )
 
     def is_queued(self, doc_id: str) -> bool:
         with self.db.session() as s:

@@ -114,3 +114,18 @@ class Correction(Base):
     action: Mapped[str] = mapped_column(String(8))  # add | remove
     made_by: Mapped[str] = mapped_column(String(128))
     made_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DocumentVersion(Base):
+    """An earlier version of a document, kept when new bytes arrive for the same document (same URL or id)."""
+
+    __tablename__ = "document_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

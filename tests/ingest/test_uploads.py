@@ -162,3 +162,22 @@ def test_ocr_text_is_searchable_and_options_switch_ocr_and_nlp_off(api) -> None:
 
     enrich_documents(ctx.store, Enricher(n_process=1))
     assert ctx.store.enrichments([done["document_id"]])[done["document_id"]]["mentions"] == []  # NLP skipped
+
+
+def test_new_bytes_at_the_same_url_make_a_linked_new_version(api) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, h = api
+    url = "https://example.org/rapport-soudan"
+    v1 = "Rapport : la situation à Kadugli est calme.\nLes routes sont ouvertes.\n".encode()
+    v2 = "Rapport : la situation à Kadugli s'est dégradée.\nLes routes sont ouvertes.\n".encode()
+    first = _upload(client, h, "r.txt", v1, url=url).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    second = _upload(client, h, "r.txt", v2, url=url).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    doc_id = client.get(f"/api/jobs/{first['id']}", headers=h).json()["document_id"]
+    assert client.get(f"/api/jobs/{second['id']}", headers=h).json()["document_id"] == doc_id
+    assert ctx.store.get(doc_id).version == 2 and "dégradée" in ctx.store.get(doc_id).text
+    old = client.get(f"/api/documents/{doc_id}/original", params={"version": 1}, headers=h)
+    assert old.status_code == 200 and old.content == v1
+    assert client.get(f"/api/documents/{doc_id}/original", headers=h).content == v2
+    page = client.get(f"/documents/{doc_id}", headers={**h, "accept": "text/html"}).text
+    assert 'id="versions"' in page and "−1" in page and "+1" in page and "calme" in page
