@@ -279,3 +279,32 @@ def test_server_log_holds_no_case_data(server: Server, browser) -> None:  # type
     assert "GET /cases/{case_id} 200" in logged  # the request log is on
     for secret in ("Zed", "XSS-2026-1", "Vérifier", server.case_id, server.token, "onerror"):
         assert secret not in logged, secret
+
+
+def test_upload_page_drag_and_drop_with_per_file_status(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _login(page, server.base)
+    page.click("#nav-upload")
+    page.wait_for_selector("#upload-form")
+    good = tmp_path / "note-<img src=x onerror=alert(1)>.txt"
+    good.write_text("Note de terrain : des combats à Kadugli en juin 2024.")
+    bad = tmp_path / "cassé.pdf"
+    bad.write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    page.set_input_files("#files", [str(good), str(bad)])
+    page.click("#upload-submit")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#upload-progress .upload-status')].filter(s => /indexed|indexing|enriching|failed/.test(s.textContent)).length === 2",
+        timeout=60_000,
+    )
+    statuses = page.locator("#upload-progress li").all_inner_texts()
+    assert any("note-<img src=x onerror=alert(1)>.txt" in s for s in statuses)  # the name is shown as text
+    assert any("cassé.pdf" in s and "corrupt_file" in s for s in statuses)
+    assert page.locator("#upload-progress img").count() == 0
+    assert page.locator("#jobs img").count() == 0
+    page.reload()
+    page.wait_for_selector("#jobs")
+    table = page.inner_text("#jobs")
+    assert "Fichier illisible ou tronqué" in table  # the reason in plain words, in French
+    assert dialogs == []
