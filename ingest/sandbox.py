@@ -58,4 +58,4 @@ def extract_file(
     if "error" in out:
         raise ExtractError(out["error"])
     children = [Child(c["filename"], base64.b64decode(c["data"])) for c in out["children"]]
-    return Extracted(out["media_type"], out["pages"], out["title"], children)
+    return Extracted(out["media_type"], out["pages"], out["title"], children, out.get("published"))

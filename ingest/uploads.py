@@ -56,6 +56,13 @@ def safe_filename(name: str | None) -> str:
     return name[:255] or "upload"
 
 
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 class JobOptions(BaseModel):
     """Per job: OCR (and its languages), NLP enrichment."""
 
@@ -98,7 +105,7 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
         countries=fields.countries,
         source=fields.source,
         doc_type=fields.doc_type,
-        published=fields.published,
+        published=fields.published or _date(extracted.published),
         url=fields.url,
         external_id=fields.url or None,
         extra={

@@ -30,6 +30,7 @@ class Extracted:
     pages: list[str]
     title: str | None = None
     children: list[Child] = field(default_factory=list)
+    published: str | None = None  # ISO date the file itself states (PDF metadata, HTML meta), if any
 
     @property
     def text(self) -> str:

@@ -21,4 +21,5 @@ def extract(data: bytes) -> Extracted:
         text = " ".join(tree.text_content().split())
     if not text.strip():
         raise ExtractError("empty_file")
-    return Extracted("text/html", [text], meta.title if meta and meta.title else None)
+    published = meta.date if meta and meta.date else None  # trafilatura reads the page's own date metadata
+    return Extracted("text/html", [text], meta.title if meta and meta.title else None, published=published)

@@ -21,10 +21,12 @@ def extract(data: bytes) -> Extracted:
             raise ExtractError("too_many_pages")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata and reader.metadata.title else None
+        created = reader.metadata.creation_date if reader.metadata else None
     except ExtractError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ExtractError("corrupt_file") from exc
     if not any(p.strip() for p in pages):
         raise ExtractError("no_text_layer")  # a scan: OCR is not built yet
-    return Extracted("application/pdf", pages, str(title) if title else None)
+    published = created.date().isoformat() if created else None
+    return Extracted("application/pdf", pages, str(title) if title else None, published=published)

@@ -31,6 +31,7 @@ def main() -> None:
             "media_type": out.media_type,
             "pages": out.pages,
             "title": out.title,
+            "published": out.published,
             "children": [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children],
         },
         sys.stdout,

@@ -181,3 +181,23 @@ def test_new_bytes_at_the_same_url_make_a_linked_new_version(api) -> None:  # ty
     assert client.get(f"/api/documents/{doc_id}/original", headers=h).content == v2
     page = client.get(f"/documents/{doc_id}", headers={**h, "accept": "text/html"}).text
     assert 'id="versions"' in page and "−1" in page and "+1" in page and "calme" in page
+
+
+def test_title_and_date_the_file_states_are_used_when_not_given(api) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    ctx, client, h = api
+    html = (
+        b'<html><head><title>Rapport Kordofan</title><meta name="date" content="2024-03-05"></head><body><article>'
+        b"<p>Des combats ont eu lieu a Kadugli selon plusieurs temoins interroges par les enqueteurs sur place.</p>"
+        b"</article></body></html>"
+    )
+    job = _upload(client, h, "page.html", html).json()["jobs"][0]
+    given = _upload(
+        client, h, "page2.html", html.replace(b"Kordofan", b"Kordofan II"), published="2025-01-01", title="Mon titre"
+    ).json()["jobs"][0]
+    run_queued(ctx.store, ctx.jobs)
+    d = ctx.store.get(client.get(f"/api/jobs/{job['id']}", headers=h).json()["document_id"])
+    assert d.title == "Rapport Kordofan" and d.published == dt.date(2024, 3, 5)
+    g = ctx.store.get(client.get(f"/api/jobs/{given['id']}", headers=h).json()["document_id"])
+    assert g.title == "Mon titre" and g.published == dt.date(2025, 1, 1)
