@@ -74,6 +74,8 @@ def detect(data: bytes) -> str:
     head = data[:4096].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         return "text/html"
+    if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<!entity")):  # no XML parser ever sees these
+        return "image/svg+xml" if b"<svg" in head else "application/xml"
     try:
         text = data[:65536].decode("utf-8")
     except UnicodeDecodeError:

@@ -33,7 +33,9 @@ EXPECTED = {
     "scanned.pdf": ("stored", None),  # no text layer: OCR
     "random.bin": ("failed", "unsupported_format"),
     "xxe.docx": ("stored", None),
-    "billion-laughs.xml": ("stored", None),  # plain text: no XML parser ever sees it
+    "billion-laughs.xml": ("failed", "unsupported_format"),  # refused before any XML parser
+    "billion-laughs.svg": ("failed", "unsupported_format"),
+    "xxe.svg": ("failed", "unsupported_format"),
     "html-named.pdf": ("stored", None),  # the extension lies: read as the HTML it is
 }
 
