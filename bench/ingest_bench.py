@@ -50,7 +50,20 @@ MAKERS = {
     "html": lambda t: (
         f"<html><head><title>Rapport</title></head><body><nav>Menu</nav><article><p>{t}</p></article></body></html>".encode()
     ),
+    "scan": lambda t: scan_bytes(t),  # image-only PDF: OCR (Tesseract)
 }
+
+
+def scan_bytes(text: str) -> bytes:
+    """An image-only PDF: the text PDF rendered at 300 dpi, as a scanner would produce it."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    image = pdfium.PdfDocument(pdf_bytes(text[:600]))[0].render(scale=300 / 72).to_pil().convert("L")
+    buf = io.BytesIO()
+    image.save(buf, format="PDF", resolution=300)
+    return buf.getvalue()
 
 
 def main() -> None:
