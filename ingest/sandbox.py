@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 from ingest.extract import Child, Extracted, ExtractError, Options, detect, text
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 
 def _limits(memory_bytes: int, cpu_s: int):  # type: ignore[no-untyped-def]
@@ -48,9 +50,14 @@ def extract_file(
             )
         except subprocess.TimeoutExpired as exc:
             raise ExtractError("parse_timeout") from exc
-    if proc.returncode != 0:
-        # killed by the CPU limit (SIGXCPU/SIGKILL) or out of memory: the file is too costly to parse
-        raise ExtractError("parse_timeout" if proc.returncode in (-9, -24) else "too_large_to_parse")
+    if proc.returncode in (-9, -24):  # killed by the CPU limit (SIGXCPU, then SIGKILL)
+        raise ExtractError("parse_timeout")
+    if proc.returncode < 0 or b"MemoryError" in proc.stderr:  # the memory limit (or a parser crash under it)
+        raise ExtractError("too_large_to_parse")
+    if proc.returncode != 0:  # a parser failed in a way it does not report: name the exception class only
+        last = proc.stderr.strip().splitlines()[-1:] or [b"?"]
+        log.warning("extraction worker failed: %s", last[0].split(b":")[0].decode(errors="replace")[:80])
+        raise ExtractError("unreadable_file")
     try:
         out = json.loads(proc.stdout)
     except json.JSONDecodeError as exc:

@@ -410,6 +410,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "previous_versions": {"fr": "Versions précédentes", "en": "Previous versions"},
     "replaced_on": {"fr": "remplacée le", "en": "replaced on"},
     "lines": {"fr": "lignes", "en": "lines"},
+    "unreadable_file": {
+        "fr": "Le fichier n'a pas pu être lu (analyse interrompue).",
+        "en": "The file could not be read (parsing stopped).",
+    },
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",
