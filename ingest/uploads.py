@@ -30,7 +30,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 class UploadFields(BaseModel):
     """Metadata given with an upload; what is missing is detected from the file."""
 
-    kind: Literal["coi", "decision"] = "coi"
+    kind: Literal["coi", "decision", "case_document"] = "coi"
+    case_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")  # case documents only
     title: str | None = Field(default=None, max_length=500)
     countries: list[str] = Field(default_factory=list, max_length=20)
     source: str = Field(default="upload", max_length=64, pattern=r"^[a-z0-9_-]+$")
@@ -108,6 +109,7 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
         published=fields.published or _date(extracted.published),
         url=fields.url,
         external_id=fields.url or None,
+        case_id=fields.case_id if fields.kind == "case_document" else None,
         extra={
             "filename": job.filename,
             "media_type": extracted.media_type,

@@ -221,8 +221,7 @@ async def upload_form(
     lang: str | None = None,
 ) -> Response:
     data = await read_upload(file, c.settings.max_upload_bytes)
-    media = (file.content_type or "").split(";")[0].strip().lower()
-    c.cases.add_document(user, case_id, title or file.filename or "Document", data, file.filename or "upload", media)
+    c.cases.add_document(user, case_id, title, data, file.filename or "upload")
     return _back(f"/cases/{case_id}", locale_of(request, lang))
 
 

@@ -70,18 +70,18 @@ def case_documents(case_id: str, user: CurrentUser, c: Ctx) -> list[dict[str, An
     return c.cases.documents(user, case_id)
 
 
-@router.post("/cases/{case_id}/documents", status_code=201)
+@router.post("/cases/{case_id}/documents", status_code=202)
 async def add_case_document(
     case_id: str,
     user: CurrentUser,
     c: Ctx,
-    file: Annotated[UploadFile, File(description="UTF-8 text or Markdown (other formats: ingest issue)")],
+    file: Annotated[UploadFile, File(description="Any supported format: PDF, scans (OCR), DOCX, ODT, HTML, text, e-mail")],
     title: Annotated[str, Form(max_length=300)] = "",
-) -> dict[str, str]:
+) -> dict[str, Any]:
+    """The file becomes an ingest job linked to the case; ``GET /api/jobs/{id}`` gives its document id."""
     data = await read_upload(file, c.settings.max_upload_bytes)
-    media = (file.content_type or "").split(";")[0].strip().lower()
-    doc_id = c.cases.add_document(user, case_id, title or "Document", data, file.filename or "upload", media)
-    return {"document_id": doc_id}
+    job_id = c.cases.add_document(user, case_id, title, data, file.filename or "upload")
+    return {"job_id": job_id}
 
 
 @router.get("/cases/{case_id}/timeline")

@@ -35,16 +35,16 @@ from store.cases import Applicant, Case, CaseGrant, CaseNote, Interview, Locatio
 from store.db import Database
 from store.documents import DocumentStore
 from store.index.query import Permission
+from store.jobs import Jobs
 from store.models import Document, utcnow
-from store.schemas import DocumentCreate
 
 CASE_ID = re.compile(r"^[0-9a-f]{32}$")
-TEXT_MEDIA = {"text/plain", "text/markdown"}
 
 
 class CaseService:
-    def __init__(self, db: Database, store: DocumentStore, audit: AuditLog, settings: Settings) -> None:
+    def __init__(self, db: Database, store: DocumentStore, audit: AuditLog, settings: Settings, jobs: Jobs) -> None:
         self.db = db
+        self.jobs = jobs
         self.store = store
         self.audit = audit
         self.settings = settings
@@ -151,32 +151,19 @@ class CaseService:
             s.add(CaseNote(case_id=case.id, text=data.text, author=p.username))
             self.audit.append([AuditEntry(p.username, "case.note.add", case.id)], s)
 
-    def add_document(self, p: Principal, case_id: str, title: str, data: bytes, filename: str, media_type: str) -> str:
-        """Register a document of the case (its original archived first); returns the document id."""
+    def add_document(self, p: Principal, case_id: str, title: str, data: bytes, filename: str) -> int:
+        """A document of the case, through the same ingest path as every upload (original archived first,
+        any format, OCR); returns the ingest job id. The case id rides with the job, never the file name."""
+        from ingest.uploads import UploadFields, submit
+
         with self.db.session() as s:
             case, _ = self._load(s, p, case_id, "case.document.add", "registration")
         if len(data) > self.settings.max_upload_bytes:
             raise InvalidInput("too_large", max=self.settings.max_upload_bytes)
-        if media_type not in TEXT_MEDIA:
-            raise InvalidInput("unsupported_file")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("unsupported_file") from exc
-        if "\x00" in text:
-            raise InvalidInput("unsupported_file")
-        doc = DocumentCreate(
-            kind="case_document",
-            title=(title or "Document")[:300],
-            text=text,
-            source="upload",
-            case_id=case.id,
-            doc_type="case_document",
-            published=dt.date.today(),
-        )
-        outcome = self.store.add(doc, data, media_type, origin=f"upload:{case.id}", received_by=p.username)
-        self.audit.append([AuditEntry(p.username, "case.document.add", case.id, outcome.id)])
-        return outcome.id
+        fields = UploadFields(kind="case_document", case_id=case.id, title=title or None, doc_type="case_document")
+        job_id = submit(self.store, self.jobs, data, filename, p.username, fields)
+        self.audit.append([AuditEntry(p.username, "case.document.add", case.id)])
+        return job_id
 
     def documents(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
         with self.db.session() as s:

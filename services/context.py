@@ -43,6 +43,7 @@ class AppContext:
         if getattr(index, "fresh", False) and store.count():
             store.enqueue_all()  # a new or upgraded embedded index is filled again from the store
         audit = AuditLog(db)
+        jobs = Jobs(db)
         return cls(
             settings,
             db,
@@ -51,10 +52,10 @@ class AppContext:
             Indexer(store, index),
             Accounts(db, settings),
             audit,
-            CaseService(db, store, audit, settings),
+            CaseService(db, store, audit, settings, jobs),
             PlaceDesk(PlaceEntries(db)),
             ThesaurusDesk(ThesaurusEntries(db)),
-            Jobs(db),
+            jobs,
         )
 
     def close(self) -> None:

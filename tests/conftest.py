@@ -166,9 +166,14 @@ def people(demo_ctx: AppContext) -> People:
         officer, a["id"], InterviewIn(held_on=dt.date(2026, 5, 4), transcript="Il cite Quorvexian.")
     )
     ctx.cases.add_note(officer, a["id"], NoteIn(text="Note Quorvexian"))
-    doc_a = ctx.cases.add_document(
-        officer, a["id"], "Attestation", "Attestation médicale Xylophantine, Kadugli.".encode(), "a.txt", "text/plain"
+    from ingest.uploads import run_queued
+
+    job = ctx.cases.add_document(
+        officer, a["id"], "Attestation", "Attestation médicale Xylophantine, Kadugli.".encode(), "a.txt"
     )
+    run_queued(ctx.store, ctx.jobs)  # the server's job loop does this; tests run it in place
+    doc_a = ctx.jobs.get(job).document_id  # type: ignore[union-attr]
+    assert doc_a
     ctx.indexer.drain()
     ctx.cases.grant(principals["head_africa"], a["id"], GrantIn(username="consultant", reason="harmonisation"))
     ctx.cases.add_location(principals["archivist"], LocationIn(code="MAG-1", name="Magasin 1", kind="store"))

@@ -259,3 +259,28 @@ def test_logs_hold_no_case_data_and_no_tokens(api: TestClient, people: People, l
     assert "/api/cases/{case_id}" in logged  # the request log is on, with route templates
     for secret in (*SECRET_WORDS, people.case_a, people.case_b, people.doc_a, *people.tokens.values()):
         assert secret not in logged, secret
+
+
+def test_case_documents_of_any_format_go_through_ingest_and_stay_need_to_know(
+    api: TestClient, people: People, demo_ctx: AppContext
+) -> None:
+    from ingest.uploads import run_queued
+    from tests.conftest import FIXTURES
+
+    pdf = (FIXTURES / "hostile" / "good.pdf").read_bytes()
+    r = api.post(
+        f"/api/cases/{people.case_a}/documents",
+        headers=auth(people, "sec_africa"),
+        files={"file": ("scan-passeport.pdf", pdf, "application/pdf")},
+        data={"title": "Pièce PDF"},
+    )
+    assert r.status_code == 202, r.text
+    run_queued(demo_ctx.store, demo_ctx.jobs)
+    demo_ctx.indexer.drain()
+    job = api.get(f"/api/jobs/{r.json()['job_id']}", headers=auth(people, "sec_africa")).json()
+    doc = demo_ctx.store.get(job["document_id"])
+    assert doc.kind == "case_document" and doc.case_id == people.case_a and "Darfour" in doc.text
+    assert api.get(f"/api/jobs/{r.json()['job_id']}", headers=auth(people, "ra")).status_code == 404
+    assert api.get(f"/api/documents/{doc.id}", headers=auth(people, "ra")).status_code == 404
+    assert api.get(f"/api/documents/{doc.id}", headers=auth(people, "officer_a")).status_code == 200
+    assert api.get(f"/api/cases/{people.case_b}/documents", headers=auth(people, "sec_africa")).status_code == 404

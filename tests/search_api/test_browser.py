@@ -150,7 +150,12 @@ def _hostile_case(base: str, token: str) -> str:
         assert httpx.post(f"{base}/api/cases/{case_id}/{path}", headers=h, json=body).status_code == 201
     files = {"file": (XSS + ".txt", ("Pièce " + XSS).encode(), "text/plain")}
     r = httpx.post(f"{base}/api/cases/{case_id}/documents", headers=h, files=files, data={"title": XSS})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    job = r.json()["job_id"]
+    for _ in range(100):  # the server's ingest loop stores it
+        if httpx.get(f"{base}/api/jobs/{job}", headers=h).json()["document_id"]:
+            break
+        time.sleep(0.2)
     return case_id
 
 
