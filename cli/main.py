@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -65,10 +65,11 @@ def _drain(ctx: AppContext) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Corpus records or folders of them")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive), or corpus folders")],
     user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli",
 ) -> None:
-    """Store corpus records (JSON, CPIN HTML, State Department markdown) and index them."""
+    """Ingest files (any supported format, like ``upload``) and corpus records (a folder with a manifest.json:
+    publisher JSON records, CPIN HTML, State Department markdown)."""
     _setup_logging()
     ctx = AppContext.open(get_settings())
     try:
@@ -76,6 +77,14 @@ def ingest(
         if missing:
             err.print(f"[red]Introuvable / not found:[/red] {', '.join(map(str, missing))}")
             raise typer.Exit(2)
+        files = [p for p in paths if not _is_corpus(p)]
+        if files:
+            from ingest.uploads import JobOptions, UploadFields
+
+            _upload_files(ctx, files, UploadFields(), JobOptions(), user)
+        paths = [p for p in paths if _is_corpus(p)]
+        if not paths:
+            return
         total = count_files(paths)
         with _progress() as progress:
             task = progress.add_task("Import", total=total)
@@ -102,36 +111,49 @@ def upload(
     user: Annotated[str, typer.Option(help="Recorded as who brought the files")] = "cli",
 ) -> None:
     """Ingest files as uploads: archive each original, extract it in the sandbox, store and index it."""
-    from ingest.uploads import JobOptions, UploadFields, run_queued, submit
+    from ingest.uploads import JobOptions, UploadFields
 
     options = JobOptions.model_validate({"ocr": ocr, "ocr_languages": ocr_lang.split(","), "nlp": nlp})
 
     _setup_logging()
-    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
     fields = UploadFields.model_validate({"kind": kind, "countries": [c for c in countries.split(",") if c]})
     ctx = AppContext.open(get_settings())
     try:
-        requeued = ctx.jobs.recover(older_than_s=ctx.settings.job_stale_seconds)
-        if requeued:  # a previous run was killed mid-batch: its unfinished files are picked up again
-            console.print(f"repris / picked up again: {requeued}")
-        ids = []
-        with _progress() as progress:
-            task = progress.add_task("Archivage / archiving", total=len(files))
-            for f in files:
-                ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields, options=options))
-                progress.advance(task)
-            task = progress.add_task("Extraction", total=ctx.jobs.pending())
-            total = ctx.jobs.pending()
-            while run_queued(ctx.store, ctx.jobs, limit=1):
-                progress.update(task, completed=total - ctx.jobs.pending())
-        _drain(ctx)
-        jobs = [j for i in ids if (j := ctx.jobs.get(i))]
-        failed = [j for j in jobs if j.status == "failed"]
-        console.print(f"stockés/stored {len(jobs) - len(failed)} · échecs/failed {len(failed)}")
-        for j in failed:
-            err.print(f"[yellow]échec / failed[/yellow] {j.filename}: {j.error}")
+        _upload_files(ctx, paths, fields, options, user)
     finally:
         ctx.close()
+
+
+def _upload_files(ctx: AppContext, paths: list[Path], fields: Any, options: Any, user: str) -> None:
+    """Archive every file, then run the jobs (and any a killed run left behind), with progress bars."""
+    from ingest.uploads import run_queued, submit
+
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    requeued = ctx.jobs.recover(older_than_s=ctx.settings.job_stale_seconds)
+    if requeued:  # a previous run was killed mid-batch: its unfinished files are picked up again
+        console.print(f"repris / picked up again: {requeued}")
+    ids = []
+    with _progress() as progress:
+        task = progress.add_task("Archivage / archiving", total=len(files))
+        for f in files:
+            ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields, options=options))
+            progress.advance(task)
+        total = ctx.jobs.pending()
+        task = progress.add_task("Extraction", total=total)
+        while run_queued(ctx.store, ctx.jobs, limit=1):
+            progress.update(task, completed=total - ctx.jobs.pending())
+    _drain(ctx)
+    jobs = [j for i in ids if (j := ctx.jobs.get(i))]
+    failed = [j for j in jobs if j.status == "failed"]
+    console.print(f"stockés/stored {len(jobs) - len(failed)} · échecs/failed {len(failed)}")
+    for j in failed:
+        err.print(f"[yellow]échec / failed[/yellow] {j.filename}: {j.error}")
+
+
+def _is_corpus(path: Path) -> bool:
+    """A folder of publisher records as the lead provides them (a manifest.json in it or above it)."""
+    root = path if path.is_dir() else path.parent
+    return any((c / "manifest.json").exists() for c in (root, *root.parents))
 
 
 @app.command()

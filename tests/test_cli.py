@@ -132,3 +132,12 @@ def test_upload_files_from_a_folder(tmp_path: Path) -> None:
     assert "stored 2" in out.stdout and "failed 1" in out.stdout and "broken.pdf" in out.stderr
     found = coidesk(data, "search", "Kadugli")
     assert "Une note sur Kadugli" in found.stdout or "note.txt" in found.stdout
+
+
+def test_ingest_takes_plain_files_too(tmp_path: Path) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Note Kordofan\n\nDes combats à Kadugli en mars 2024.")
+    out = coidesk(tmp_path / "data", "ingest", str(folder))
+    assert "stored 1" in out.stdout
+    assert "Note Kordofan" in coidesk(tmp_path / "data", "search", "Kadugli").stdout
