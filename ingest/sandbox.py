@@ -1,67 +1,150 @@
-"""Parse a file in a separate process with time and memory limits; its failure is this file's error only."""
+"""Parse files in separate processes with a memory limit and a time limit per file.
+
+A small pool of long-lived workers (``ingest/extract/worker.py --serve``) imports the parsers once; each
+file is written to a private temporary directory and handed to an idle worker. A worker that overruns
+the time limit is killed (``parse_timeout``), one that dies or runs out of memory is replaced
+(``too_large_to_parse``); either way the failure is this file's only. Workers are recycled every few
+hundred files. Plain text never needs a parser and is decoded here.
+"""
 
 from __future__ import annotations
 
+import atexit
 import base64
 import dataclasses
 import json
 import logging
 import os
+import queue
 import resource
+import select
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 from ingest.extract import Child, Extracted, ExtractError, Options, detect, text
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
+MEMORY_BYTES = 1_500_000_000
+TIMEOUT_S = 180
+RECYCLE_AFTER = 300
+POOL_SIZE = 2  # one per core of the reference machine
 
 
-def _limits(memory_bytes: int, cpu_s: int):  # type: ignore[no-untyped-def]
+def _limits(memory_bytes: int):  # type: ignore[no-untyped-def]
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     return apply
 
 
-def extract_file(
-    data: bytes, options: Options | None = None, timeout_s: int = 180, memory_bytes: int = 1_500_000_000
-) -> Extracted:
+class _Worker:
+    def __init__(self, tmp: str, memory_bytes: int) -> None:
+        self.served = 0
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed argv: our own worker module
+            [sys.executable, "-m", "ingest.extract.worker", "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "HOME": tmp},
+            preexec_fn=_limits(memory_bytes),  # noqa: PLW1509 - limits must be set in the child
+        )
+
+    def ask(self, path: Path, options: Options, timeout_s: float) -> dict[str, Any]:
+        assert self.proc.stdin and self.proc.stdout
+        try:
+            self.proc.stdin.write(
+                (json.dumps({"path": str(path), "options": dataclasses.asdict(options)}) + "\n").encode()
+            )
+            self.proc.stdin.flush()
+        except BrokenPipeError as exc:
+            raise ExtractError("too_large_to_parse") from exc
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout_s)
+        if not ready:
+            self.kill()
+            raise ExtractError("parse_timeout")
+        line = self.proc.stdout.readline()
+        if not line:  # the worker died (memory limit, a crash in a C parser)
+            self.kill()
+            raise ExtractError("too_large_to_parse")
+        self.served += 1
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None and self.served < RECYCLE_AFTER
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+class SandboxPool:
+    def __init__(self, size: int = POOL_SIZE, memory_bytes: int = MEMORY_BYTES) -> None:
+        self.memory_bytes = memory_bytes
+        self.tmp = tempfile.mkdtemp(prefix="coidesk-sandbox-")
+        self.idle: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(size):
+            self.idle.put(None)  # a slot; the worker starts on first use
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def extract(self, data: bytes, options: Options, timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
+        worker = self.idle.get()
+        try:
+            if worker is None or not worker.alive():
+                if worker is not None:
+                    worker.kill()
+                worker = _Worker(self.tmp, self.memory_bytes)
+                with self._lock:
+                    self._all.append(worker)
+            fd, name = tempfile.mkstemp(dir=self.tmp)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                answer = worker.ask(Path(name), options, timeout_s)
+            finally:
+                os.unlink(name)
+            if answer.get("fatal"):
+                worker.kill()
+            if answer.get("exception"):
+                log.warning("extraction failed: %s", answer["exception"])
+            return answer
+        finally:
+            self.idle.put(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            for w in self._all:
+                w.kill()
+            self._all.clear()
+
+
+_pool: SandboxPool | None = None
+_pool_lock = threading.Lock()
+
+
+def pool() -> SandboxPool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = SandboxPool()
+            atexit.register(_pool.close)
+        return _pool
+
+
+def extract_file(data: bytes, options: Options | None = None, timeout_s: float = TIMEOUT_S) -> Extracted:
     """Plain text is decoded here (no parser involved); every other format is parsed in the sandbox."""
     options = options or Options()
     if detect(data) == "text/plain":
         return text.extract(data)
-    with tempfile.TemporaryDirectory(prefix="coidesk-extract-") as tmp:
-        path = Path(tmp) / "input"
-        path.write_bytes(data)
-        try:
-            proc = subprocess.run(  # noqa: S603 - fixed argv: our own worker module and a temp path
-                [sys.executable, "-m", "ingest.extract.worker", str(path), json.dumps(dataclasses.asdict(options))],
-                capture_output=True,
-                timeout=timeout_s,
-                cwd=ROOT,
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "HOME": tmp},
-                preexec_fn=_limits(memory_bytes, timeout_s),  # noqa: PLW1509 - limits must be set in the child
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ExtractError("parse_timeout") from exc
-    if proc.returncode in (-9, -24):  # killed by the CPU limit (SIGXCPU, then SIGKILL)
-        raise ExtractError("parse_timeout")
-    if proc.returncode < 0 or b"MemoryError" in proc.stderr:  # the memory limit (or a parser crash under it)
-        raise ExtractError("too_large_to_parse")
-    if proc.returncode != 0:  # a parser failed in a way it does not report: name the exception class only
-        last = proc.stderr.strip().splitlines()[-1:] or [b"?"]
-        log.warning("extraction worker failed: %s", last[0].split(b":")[0].decode(errors="replace")[:80])
-        raise ExtractError("unreadable_file")
-    try:
-        out = json.loads(proc.stdout)
-    except json.JSONDecodeError as exc:
-        raise ExtractError("too_large_to_parse") from exc
+    out = pool().extract(data, options, timeout_s)
     if "error" in out:
         raise ExtractError(out["error"])
     children = [Child(c["filename"], base64.b64decode(c["data"])) for c in out["children"]]

@@ -1,7 +1,9 @@
-"""The sandboxed side: ``python -m ingest.extract.worker FILE`` prints the extraction as JSON on stdout.
+"""The sandboxed side of extraction, run by ``ingest/sandbox.py`` in a child process with a memory limit.
 
-Run by ``ingest/sandbox.py`` in a child process with CPU-time and memory limits, so a hostile file can
-only take down this process.
+``python -m ingest.extract.worker --serve`` answers requests line by line on stdin/stdout — one JSON
+object ``{"path": FILE, "options": {...}}`` in, one JSON line out — so parsers are imported once per
+worker rather than once per file. The parent enforces a time limit per file and kills the worker when
+it is exceeded or when the worker dies; a hostile file can only take down this process.
 """
 
 from __future__ import annotations
@@ -10,33 +12,41 @@ import base64
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from ingest.extract import ExtractError, Options, detect, extract
 
 
-def main() -> None:
-    data = Path(sys.argv[1]).read_bytes()
-    options = Options(**json.loads(sys.argv[2])) if len(sys.argv) > 2 else Options()
+def handle(path: str, options: dict[str, Any]) -> dict[str, Any]:
+    data = Path(path).read_bytes()
     media_type = detect(data)
     try:
-        out = extract(data, media_type, options)
+        out = extract(data, media_type, Options(**options))
     except ExtractError as exc:
-        json.dump({"error": exc.code, "media_type": media_type}, sys.stdout)
-        return
-    except MemoryError:
-        json.dump({"error": "too_large_to_parse", "media_type": media_type}, sys.stdout)
-        return
-    json.dump(
-        {
-            "media_type": out.media_type,
-            "pages": out.pages,
-            "title": out.title,
-            "published": out.published,
-            "children": [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children],
-        },
-        sys.stdout,
-    )
+        return {"error": exc.code, "media_type": media_type}
+    return {
+        "media_type": out.media_type,
+        "pages": out.pages,
+        "title": out.title,
+        "published": out.published,
+        "children": [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children],
+    }
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = handle(request["path"], request.get("options", {}))
+        except MemoryError:
+            answer = {"error": "too_large_to_parse", "fatal": True}
+        except Exception as exc:  # a parser failing in a way it does not report: the class name, no content
+            answer = {"error": "unreadable_file", "exception": type(exc).__name__}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+        if answer.get("fatal"):
+            return  # after a MemoryError the process is not trusted: the parent starts a fresh one
 
 
 if __name__ == "__main__":
-    main()
+    serve()

@@ -203,3 +203,21 @@ def test_title_and_date_the_file_states_are_used_when_not_given(api) -> None:  #
     assert d.title == "Rapport Kordofan" and d.published == dt.date(2024, 3, 5)
     g = ctx.store.get(client.get(f"/api/jobs/{given['id']}", headers=h).json()["document_id"])
     assert g.title == "Mon titre" and g.published == dt.date(2025, 1, 1)
+
+
+def test_sandbox_kills_a_worker_over_time_and_replaces_a_dead_one() -> None:
+    from ingest.extract import ExtractError, Options
+    from ingest.sandbox import SandboxPool
+
+    sandbox = SandboxPool(size=1)
+    pdf = (HOSTILE / "good.pdf").read_bytes()
+    try:
+        with pytest.raises(ExtractError) as e:
+            sandbox.extract(pdf, Options(), timeout_s=0.001)  # no parser answers that fast: killed
+        assert e.value.code == "parse_timeout"
+        assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]  # a fresh worker took over
+        sandbox._all[-1].proc.kill()  # a worker dies between two files
+        sandbox._all[-1].proc.wait()
+        assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]
+    finally:
+        sandbox.close()
