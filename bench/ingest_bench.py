@@ -68,15 +68,20 @@ def scan_bytes(text: str) -> bytes:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--files", type=int, default=100, help="files per format")
+    ap.add_argument("--files", type=int, default=200, help="files per format")
+    ap.add_argument("--scans", type=int, default=30, help="scanned PDFs (OCR is slow)")
     args = ap.parse_args()
-    texts = paragraphs(args.files * len(MAKERS))
+    counts = {fmt: (args.scans if fmt == "scan" else args.files) for fmt in MAKERS}
+    texts = paragraphs(sum(counts.values()))
     with tempfile.TemporaryDirectory() as tmp:
         ctx = AppContext.open(Settings(data_dir=Path(tmp), _env_file=None))  # type: ignore[call-arg]
         fields = UploadFields()
         extraction_s = 0.0
-        for n, (fmt, make) in enumerate(MAKERS.items()):
-            chunk = texts[n * args.files : (n + 1) * args.files]
+        offset = 0
+        for fmt, make in MAKERS.items():
+            n_files = counts[fmt]
+            chunk = texts[offset : offset + n_files]
+            offset += n_files
             t0 = time.perf_counter()
             for i, text in enumerate(chunk):
                 submit(ctx.store, ctx.jobs, make(text), f"{fmt}-{i}.{fmt}", "bench", fields)
@@ -85,9 +90,9 @@ def main() -> None:
             ctx.indexer.drain()
             elapsed = time.perf_counter() - t0
             extraction_s += elapsed
-            failed = [j for j in ctx.jobs.list(limit=args.files) if j.status == "failed"]
+            failed = [j for j in ctx.jobs.list(limit=n_files) if j.status == "failed"]
             print(
-                f"{fmt:<5} {args.files / elapsed:6.1f} files/s  ({args.files} files in {elapsed:.1f} s, {len(failed)} failed)"
+                f"{fmt:<5} {n_files / elapsed:6.1f} files/s  ({n_files} files in {elapsed:.1f} s, {len(failed)} failed)"
             )
         from analyzers.enricher import Enricher
         from ingest.enrich import enrich_documents
