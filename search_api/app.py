@@ -295,7 +295,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_document(
-        request: Request, doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None
+        request: Request,
+        doc_id: str,
+        user: CurrentUser,
+        c: Ctx,
+        lang: str | None = None,
+        page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, user, doc_id, "document.view")
@@ -305,7 +310,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             request,
             locale,
             user,
-            doc=document_json(d, locale),
+            doc=document_json(d, locale, page),
             enrichment=enrichment,
             may_correct=may_correct_enrichment(user),
             versions=version_changes(d, c.store.versions(d.id)),
@@ -390,6 +395,7 @@ def result_json(result: SearchResult, sort: str) -> dict:
                 "language": h.language,
                 "doc_type": h.doc_type,
                 "snippets": h.snippets,
+                "page": h.page,
                 "score": round(h.score, 4),
             }
             for h in result.hits
@@ -402,7 +408,7 @@ def result_json(result: SearchResult, sort: str) -> dict:
     }
 
 
-def document_json(d: Document, locale: str) -> dict:
+def document_json(d: Document, locale: str, page: int | None = None) -> dict:
     added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
     precision = (d.extra or {}).get("published_precision") or "day"
     return {
@@ -429,7 +435,8 @@ def document_json(d: Document, locale: str) -> dict:
         "outcome": d.outcome,
         "headnote": d.headnote,
         "keywords": d.keywords,
-        "citation": citation(d.source, d.title, d.published, d.url, added, locale, precision),
+        "citation": citation(d.source, d.title, d.published, d.url, added, locale, precision, page),
+        "pages": len((d.extra or {}).get("page_starts") or []) or None,
     }
 
 

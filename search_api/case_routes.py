@@ -75,7 +75,9 @@ async def add_case_document(
     case_id: str,
     user: CurrentUser,
     c: Ctx,
-    file: Annotated[UploadFile, File(description="Any supported format: PDF, scans (OCR), DOCX, ODT, HTML, text, e-mail")],
+    file: Annotated[
+        UploadFile, File(description="Any supported format: PDF, scans (OCR), DOCX, ODT, HTML, text, e-mail")
+    ],
     title: Annotated[str, Form(max_length=300)] = "",
 ) -> dict[str, Any]:
     """The file becomes an ingest job linked to the case; ``GET /api/jobs/{id}`` gives its document id."""

@@ -24,12 +24,15 @@ def citation(
     accessed: dt.date,
     locale: str = "en",
     precision: str | None = None,
+    page: int | None = None,
 ) -> str:
     parts = [source_name(source), title.strip()]
     if published:
         parts.append(long_date(published, locale, precision or "day"))
     else:
         parts.append("n.d." if locale == "en" else "s.d.")
+    if page:
+        parts.append(f"p. {page}")
     line = ", ".join(parts)
     if url:
         label = "available at" if locale == "en" else "disponible à l'adresse"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import dataclasses
 import datetime as dt
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from services.context import AppContext
 
 SORTS: tuple[SortKey, ...] = ("relevance", "published", "added")
+_MARK = re.compile(r"</?mark>")
 
 
 @dataclass
@@ -162,7 +166,27 @@ def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight:
         vocabulary=ctx.thesaurus.vocabulary(),
     )
     result = dataclasses.replace(ctx.index.search(query), also_searched=query.expansions)
+    locate_pages(ctx, result)
     case_hits = [h.id for h in result.hits if h.kind == "case_document"]
     if case_hits:
         ctx.cases.audit_hits(user, [(d.id, d.case_id) for d in ctx.store.get_many(case_hits)])
     return result
+
+
+def locate_pages(ctx: AppContext, result: SearchResult) -> None:
+    """For documents whose original has pages, the page of each hit's first snippet (so the officer can
+    cite "p. 12"). Done after the engine, in one place, for both engines."""
+    wanted = [h for h in result.hits if h.snippets]
+    if not wanted:
+        return
+    docs = {d.id: d for d in ctx.store.get_many([h.id for h in wanted])}
+    for h in wanted:
+        d = docs.get(h.id)
+        starts = (d.extra or {}).get("page_starts") if d else None
+        if not d or not starts or len(starts) < 2:
+            continue
+        snippet = h.snippets[0]
+        words = html.unescape(_MARK.sub("", snippet[max(0, snippet.find("<mark>")) :])).split()[:6]
+        found = re.search(r"\s+".join(map(re.escape, words)), d.text) if words else None
+        if found:  # the first highlighted words, whatever the line breaks in the original
+            h.page = bisect.bisect_right(starts, found.start())

@@ -132,6 +132,7 @@ class Hit:
     score: float
     snippets: list[str]
     sort_key: int
+    page: int | None = None  # page of the first snippet, for paged originals (set after the engine)
 
 
 @dataclass

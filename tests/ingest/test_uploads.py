@@ -221,3 +221,27 @@ def test_sandbox_kills_a_worker_over_time_and_replaces_a_dead_one() -> None:
         assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]
     finally:
         sandbox.close()
+
+
+def test_a_hit_points_to_its_page_and_the_citation_can_cite_it(api) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import sys
+
+    from pypdf import PdfReader, PdfWriter
+
+    sys.path.insert(0, str(HOSTILE))
+    from make_hostile import text_pdf
+
+    writer = PdfWriter()
+    for text in ("Premiere page sur la situation generale au Soudan.", "Deuxieme page : detentions a Kadugli en 2024."):
+        writer.append(PdfReader(io.BytesIO(text_pdf(text))))
+    buf = io.BytesIO()
+    writer.write(buf)
+    ctx, client, h = api
+    _upload(client, h, "deux-pages.pdf", buf.getvalue())
+    run_queued(ctx.store, ctx.jobs)
+    ctx.indexer.drain()
+    hit = client.get("/api/search", params={"q": "Kadugli"}, headers=h).json()["hits"][0]
+    assert hit["page"] == 2
+    page = client.get(f"/documents/{hit['id']}", params={"page": 2}, headers={**h, "accept": "text/html"}).text
+    assert "p. 2" in page
