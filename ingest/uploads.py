@@ -64,11 +64,15 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+OcrLanguage = Literal["fra", "eng", "ara"]
+DEFAULT_OCR: tuple[OcrLanguage, ...] = ("fra", "eng")
+
+
 class JobOptions(BaseModel):
     """Per job: OCR (and its languages), NLP enrichment."""
 
     ocr: bool = True
-    ocr_languages: list[Literal["fra", "eng", "ara"]] = Field(default_factory=lambda: ["fra", "eng"], max_length=3)
+    ocr_languages: list[OcrLanguage] = Field(default_factory=lambda: list(DEFAULT_OCR), max_length=3)
     nlp: bool = True
 
 

@@ -18,12 +18,12 @@ def extract(data: bytes) -> Extracted:
     body = msg.get_body(preferencelist=("plain", "html"))
     text = body.get_content() if body is not None else ""
     header = "\n".join(f"{h}: {msg[h]}" for h in ("From", "To", "Date", "Subject") if msg[h])
-    children = []
+    children: list[Child] = []
     for part in msg.iter_attachments():
         if len(children) >= MAX_ATTACHMENTS:
             break
         payload = part.get_payload(decode=True)
-        if payload:
+        if isinstance(payload, bytes) and payload:
             children.append(Child(part.get_filename() or "attachment", payload))
     if not (text.strip() or children):
         raise ExtractError("empty_file")
