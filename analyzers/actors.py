@@ -3,11 +3,13 @@ plus people and organisations found by spaCy's French NER, or by capitalisation 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from analyzers.model import Mention
 from textnorm import fold, iter_raw_tokens, name_tokens
@@ -36,24 +38,66 @@ class ActorList:
         return list(a.aliases) if a else []
 
 
-@lru_cache(maxsize=1)
-def default_actors() -> ActorList:
-    data = json.loads((CONFIG / "actors.json").read_text())["actors"]
-    by_id, by_name, by_acr = {}, {}, {}
-    for entry in data:
+def file_entries() -> list[dict[str, Any]]:
+    return list(json.loads((CONFIG / "actors.json").read_text())["actors"])
+
+
+def add_entry(actors: ActorList, entry: dict[str, Any]) -> None:
+    """An actor, or more names and acronyms for a listed one (same id). Idempotent."""
+    known = actors.by_id.get(entry["id"])
+    names = list(entry.get("names", []))
+    acronyms = list(entry.get("acronyms", []))
+    if known is not None:
+        aliases = tuple(dict.fromkeys([*known.aliases, *names, *acronyms]))
+        actor = Actor(known.id, known.type, known.name, known.countries, aliases)
+        for key, value in list(actors.by_name.items()):
+            if value is known:
+                actors.by_name[key] = actor
+        for key, value in list(actors.by_acronym.items()):
+            if value is known:
+                actors.by_acronym[key] = actor
+    else:
         actor = Actor(
             entry["id"],
-            entry["type"],
-            entry["names"][0],
-            tuple(entry["countries"]),
-            tuple(entry["names"] + entry["acronyms"]),
+            entry.get("type", "organisation"),
+            names[0],
+            tuple(entry.get("countries", [])),
+            tuple(names + acronyms),
         )
-        by_id[actor.id] = actor
-        for n in entry["names"]:
-            by_name[" ".join(fold(t) for t, _, _ in iter_raw_tokens(n))] = actor
-        for a in entry["acronyms"]:
-            by_acr[a] = actor
-    return ActorList(by_id, by_name, by_acr)
+    actors.by_id[actor.id] = actor
+    for n in names:
+        actors.by_name[" ".join(fold(t) for t, _, _ in iter_raw_tokens(n))] = actor
+    for a in acronyms:
+        actors.by_acronym[a] = actor
+
+
+@lru_cache(maxsize=1)
+def default_actors() -> ActorList:
+    actors = ActorList({}, {}, {})
+    for entry in file_entries():
+        add_entry(actors, entry)
+    return actors
+
+
+_desk_digest = ""
+
+
+def use_desk_actors(entries: list[dict[str, Any]]) -> None:
+    """Apply the actors, names and acronyms the research desk added through the product to this
+    process's list; their digest joins the enrichment data version (documents are enriched again)."""
+    global _desk_digest
+    actors = default_actors()
+    for entry in entries:
+        add_entry(actors, entry)
+    _desk_digest = (
+        hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+        if entries
+        else ""
+    )
+
+
+def actors_desk_digest() -> str:
+    return _desk_digest
 
 
 def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:

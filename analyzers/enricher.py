@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Literal
 
 from analyzers import language as lang_mod
-from analyzers.actors import ActorList, default_actors, find_english_actors, find_listed_actors, from_ner
+from analyzers.actors import (
+    ActorList,
+    actors_desk_digest,
+    default_actors,
+    find_english_actors,
+    find_listed_actors,
+    from_ner,
+)
 from analyzers.dates import find_dates
 from analyzers.gazetteer import Gazetteer, default_gazetteer, desk_digest
 from analyzers.model import ENRICHER_VERSION, Enrichment, Mention
@@ -41,6 +48,7 @@ def data_version() -> str:
     for name in _DATA_FILES:
         h.update((CONFIG / name).read_bytes())
     h.update(desk_digest().encode())  # places and spellings added from the product's page
+    h.update(actors_desk_digest().encode())  # actors, names and acronyms added from the product's page
     return h.hexdigest()[:12]
 
 

@@ -11,10 +11,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from analyzers.actors import default_actors
+from analyzers.actors import default_actors, use_desk_actors
 from analyzers.enricher import Enricher, EnrichInput, data_version, input_hash
 from analyzers.gazetteer import default_gazetteer, use_desk_entries
 from analyzers.model import ENRICHER_VERSION, Enrichment
+from store.actor_entries import ActorEntries
 from store.documents import DocumentStore
 from store.models import Document
 from store.places import PlaceEntries
@@ -48,8 +49,9 @@ def search_aliases(e: Enrichment) -> list[str]:
 
 
 def load_desk_places(store: DocumentStore) -> None:
-    """The places and spellings added from the product join this process's gazetteer."""
+    """The places, spellings and actors added from the product join this process's gazetteer and actor list."""
     use_desk_entries(PlaceEntries(store.db).as_gazetteer_entries())
+    use_desk_actors(ActorEntries(store.db).as_entries())
 
 
 def enrich_documents(

@@ -414,6 +414,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le fichier n'a pas pu être lu (analyse interrompue).",
         "en": "The file could not be read (parsing stopped).",
     },
+    "nav_actors": {"fr": "Acteurs", "en": "Actors"},
+    "actors_help": {
+        "fr": "Acteurs suivis (groupes armés, autorités, partis, organisations) sous tous leurs noms et sigles, dans toutes les langues : l'enrichissement les reconnaît et une recherche sur un nom cherche aussi les autres.",
+        "en": "Tracked actors (armed groups, authorities, parties, organisations) under all their names and acronyms, in every language: enrichment recognises them and a search for one name also searches the others.",
+    },
+    "actor_names": {"fr": "Noms (séparés par ;)", "en": "Names (separated by ;)"},
+    "acronyms": {"fr": "Sigles (séparés par ;)", "en": "Acronyms (separated by ;)"},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

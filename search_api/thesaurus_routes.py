@@ -1,4 +1,5 @@
-"""The thesaurus for users: read it (all staff), add terms or concepts (research assistants, admins)."""
+"""The desk's vocabularies: the thesaurus and the actors list — read by all staff, edited by research
+assistants and admins."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.auth import CurrentUser, ctx_of
 from search_api.rendering import locale_of, render
+from services.actor_desk import ActorIn, may_edit_actors
 from services.context import AppContext
 from services.thesaurus import ConceptIn, may_edit_thesaurus
 
@@ -53,3 +55,52 @@ def add_form(
     data = ConceptIn.model_validate({"concept_id": concept_id or None, "fr": fr.split(";"), "en": en.split(";")})
     c.thesaurus.add(user, data)
     return RedirectResponse(f"/thesaurus?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.get("/api/actors", tags=["thesaurus"])
+def actors(user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    return {"version": c.actors.entries.version(), "actors": c.actors.actors()}
+
+
+@router.post("/api/actors", status_code=201, tags=["thesaurus"])
+def add_actor(data: ActorIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    """Add names or acronyms to a listed actor (``actor_id``) or a new actor; used by enrichment and search."""
+    return {"actor_id": c.actors.add(user, data)}
+
+
+@router.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+def actors_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    return render(
+        "actors.html",
+        request,
+        locale_of(request, lang),
+        user,
+        actors=c.actors.actors(),
+        history=c.actors.history(),
+        may_edit=may_edit_actors(user),
+    )
+
+
+@router.post("/actors", include_in_schema=False)
+def add_actor_form(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    actor_id: Annotated[str, Form(max_length=80)] = "",
+    type: Annotated[str, Form(max_length=32)] = "organisation",
+    countries: Annotated[str, Form(max_length=200)] = "",
+    names: Annotated[str, Form(max_length=3000)] = "",
+    acronyms: Annotated[str, Form(max_length=500)] = "",
+    lang: str | None = None,
+) -> Response:
+    data = ActorIn.model_validate(
+        {
+            "actor_id": actor_id or None,
+            "type": type,
+            "countries": countries.split(","),
+            "names": names.split(";"),
+            "acronyms": acronyms.split(";"),
+        }
+    )
+    c.actors.add(user, data)
+    return RedirectResponse(f"/actors?lang={locale_of(request, lang)}", status_code=303)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from config.settings import Settings
 from ingest.indexer import Indexer
+from services.actor_desk import ActorDesk
 from services.auth import Accounts
 from services.cases import CaseService
 from services.places import PlaceDesk
 from services.thesaurus import ThesaurusDesk
+from store.actor_entries import ActorEntries
 from store.archive import Archive
 from store.audit import AuditLog
 from store.db import Database
@@ -32,6 +34,7 @@ class AppContext:
     cases: CaseService
     places: PlaceDesk
     thesaurus: ThesaurusDesk
+    actors: ActorDesk
     jobs: Jobs
 
     @classmethod
@@ -44,6 +47,7 @@ class AppContext:
             store.enqueue_all()  # a new or upgraded embedded index is filled again from the store
         audit = AuditLog(db)
         jobs = Jobs(db)
+        actor_entries = ActorEntries(db)
         return cls(
             settings,
             db,
@@ -54,7 +58,8 @@ class AppContext:
             audit,
             CaseService(db, store, audit, settings, jobs),
             PlaceDesk(PlaceEntries(db)),
-            ThesaurusDesk(ThesaurusEntries(db)),
+            ThesaurusDesk(ThesaurusEntries(db), actor_entries),
+            ActorDesk(actor_entries),
             jobs,
         )
 

@@ -72,11 +72,34 @@ def merge_concepts(
     return list(merged.values())
 
 
-def build_vocabulary(concepts: list[dict[str, Any]]) -> Vocabulary:
+def merge_actors(additions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The listed actors with the desk's additions (names and acronyms added to the same id, or new ones)."""
+    merged = {a["id"]: {**a, "names": list(a["names"]), "acronyms": list(a.get("acronyms", []))} for a in file_actors()}
+    for add in additions:
+        a = merged.setdefault(
+            add["id"],
+            {
+                "id": add["id"],
+                "type": add.get("type", "organisation"),
+                "countries": add.get("countries", []),
+                "names": [],
+                "acronyms": [],
+            },
+        )
+        a["names"] += [n for n in add.get("names", []) if n not in a["names"]]
+        a["acronyms"] += [n for n in add.get("acronyms", []) if n not in a["acronyms"]]
+    return list(merged.values())
+
+
+def file_actors() -> list[dict[str, Any]]:
+    return list(json.loads((CONFIG / "actors.json").read_text())["actors"])
+
+
+def build_vocabulary(concepts: list[dict[str, Any]], actors: list[dict[str, Any]] | None = None) -> Vocabulary:
     vocab = Vocabulary()
     for concept in concepts:
         vocab.add_group([*concept.get("fr", []), *concept.get("en", [])])
-    for actor in json.loads((CONFIG / "actors.json").read_text())["actors"]:
+    for actor in actors if actors is not None else file_actors():
         vocab.add_group(list(actor["names"]), list(actor.get("acronyms", [])))
     return vocab
 

@@ -15,6 +15,7 @@ from analyzers.gazetteer import default_gazetteer, use_desk_entries
 from services.auth import Principal
 from services.errors import Forbidden, InvalidInput
 from store.places import PlaceEntries
+from textnorm import fold
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -80,7 +81,7 @@ class PlaceDesk:
             assert data.name and data.country  # checked by PlaceIn
             if data.parent and data.parent not in gaz.by_id:
                 raise InvalidInput("unknown_place")
-            base = "local:" + _SLUG.sub("-", data.name.lower()).strip("-")[:60] + "-" + data.country.lower()
+            base = "local:" + _SLUG.sub("-", fold(data.name)).strip("-")[:60] + "-" + data.country.lower()
             place_id, n = base, 1
             while place_id in gaz.by_id:
                 n += 1

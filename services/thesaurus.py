@@ -14,8 +14,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from services.auth import Principal
 from services.errors import Forbidden
-from services.expansion import Vocabulary, build_vocabulary, file_concepts, merge_concepts
+from services.expansion import Vocabulary, build_vocabulary, file_concepts, merge_actors, merge_concepts
+from store.actor_entries import ActorEntries
 from store.thesaurus import ThesaurusEntries
+from textnorm import fold
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -42,25 +44,27 @@ def may_edit_thesaurus(p: Principal) -> bool:
 
 
 class ThesaurusDesk:
-    def __init__(self, entries: ThesaurusEntries) -> None:
+    def __init__(self, entries: ThesaurusEntries, actors: ActorEntries) -> None:
         self.entries = entries
+        self.actors = actors
         self._lock = threading.Lock()
-        self._cached: tuple[int, Vocabulary] | None = None
+        self._cached: tuple[tuple[int, int], Vocabulary] | None = None
 
     def concepts(self) -> list[dict[str, Any]]:
         return merge_concepts(file_concepts(), [(e.concept_id, e.fr, e.en) for e in self.entries.all()])
 
     def vocabulary(self) -> Vocabulary:
-        version = self.entries.version()
+        """Thesaurus and actors as the desk edited them; rebuilt when either changes."""
+        version = (self.entries.version(), self.actors.version())
         with self._lock:
             if self._cached is None or self._cached[0] != version:
-                self._cached = (version, build_vocabulary(self.concepts()))
+                self._cached = (version, build_vocabulary(self.concepts(), merge_actors(self.actors.as_entries())))
             return self._cached[1]
 
     def add(self, user: Principal, data: ConceptIn) -> str:
         if not may_edit_thesaurus(user):
             raise Forbidden("role")
-        concept_id = data.concept_id or _SLUG.sub("-", (data.fr or data.en)[0].lower()).strip("-")[:80]
+        concept_id = data.concept_id or _SLUG.sub("-", fold((data.fr or data.en)[0])).strip("-")[:80]
         self.entries.add(concept_id, data.fr, data.en, user.username)
         return concept_id
 

@@ -14,6 +14,7 @@ from store.models import Base
 def _register_tables() -> None:
     """Import every module that declares tables so ``create_all`` sees them."""
     import store.accounts  # noqa: F401
+    import store.actor_entries  # noqa: F401
     import store.audit  # noqa: F401
     import store.cases  # noqa: F401
     import store.jobs  # noqa: F401

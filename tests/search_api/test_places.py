@@ -95,3 +95,45 @@ def test_the_desk_adds_a_thesaurus_concept_and_the_next_search_uses_it(demo_ctx:
         assert listed["version"] >= 1 and any(c["id"] == "malaria" for c in listed["concepts"])
         page = client.get("/thesaurus", headers={**ra, "accept": "text/html"})
         assert page.status_code == 200 and 'id="concept-form"' in page.text and "paludisme" in page.text
+
+
+def test_the_desk_adds_an_acronym_used_by_enrichment_and_search(desk) -> None:  # type: ignore[no-untyped-def]
+    from analyzers.actors import default_actors, use_desk_actors
+
+    ctx, client, tokens = desk
+    ra = {"Authorization": f"Bearer {tokens['ra']}"}
+    doc = DocumentCreate(
+        kind="coi",
+        title="Note",
+        text="Le Mouvement zorbien de libération a attaqué deux villages en 2024.",
+        source="upload",
+        language="fr",
+        published=dt.date(2025, 1, 1),
+        external_id="zorb",
+    )
+    doc_id = ctx.store.add(doc, doc.text.encode(), "text/plain", origin="t", received_by="tests").id
+    ctx.indexer.drain()
+    assert client.get("/api/search", params={"q": "MZL"}, headers=ra).json()["total"] == 0
+    new = {
+        "type": "armed_group",
+        "countries": ["SDN"],
+        "names": ["Mouvement zorbien de libération"],
+        "acronyms": ["MZL"],
+    }
+    sec = {"Authorization": f"Bearer {tokens['sec']}"}
+    assert client.post("/api/actors", json=new, headers=sec).status_code == 403
+    try:
+        r = client.post("/api/actors", json=new, headers=ra)
+        assert r.status_code == 201 and r.json()["actor_id"] == "mouvement-zorbien-de-liberation"
+        found = client.get("/api/search", params={"q": "MZL"}, headers=ra).json()
+        assert [h["id"] for h in found["hits"]] == [doc_id] and "Mouvement zorbien de libération" in found[
+            "also_searched"
+        ]
+        enrich_documents(ctx.store, Enricher(n_process=1))
+        actors = {m["value"] for m in ctx.store.enrichments([doc_id])[doc_id]["mentions"] if m["type"] == "actor"}
+        assert "mouvement-zorbien-de-liberation" in actors
+        page = client.get("/actors", headers={**ra, "accept": "text/html"})
+        assert page.status_code == 200 and "MZL" in page.text and 'id="actor-form"' in page.text
+    finally:
+        use_desk_actors([])  # the process-wide list keeps the made-up actor; the data version resets
+        assert "MZL" in default_actors().by_acronym
