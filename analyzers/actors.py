@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,15 @@ class ActorList:
     by_id: dict[str, Actor]
     by_name: dict[str, Actor]  # folded multi-token key
     by_acronym: dict[str, Actor]  # exact case
+    first_tokens: set[str] = field(default_factory=set)  # folded first word of every name: the only starts tried
+    longest: int = 1  # tokens in the longest name
+
+    def index_name(self, key: str, actor: Actor) -> None:
+        self.by_name[key] = actor
+        words = key.split()
+        if words:
+            self.first_tokens.add(words[0])
+            self.longest = min(MAX_NAME_TOKENS, max(self.longest, len(words)))
 
     def spellings(self, actor_id: str) -> list[str]:
         a = self.by_id.get(actor_id)
@@ -66,7 +75,7 @@ def add_entry(actors: ActorList, entry: dict[str, Any]) -> None:
         )
     actors.by_id[actor.id] = actor
     for n in names:
-        actors.by_name[" ".join(fold(t) for t, _, _ in iter_raw_tokens(n))] = actor
+        actors.index_name(" ".join(fold(t) for t, _, _ in iter_raw_tokens(n)), actor)
     for a in acronyms:
         actors.by_acronym[a] = actor
 
@@ -103,6 +112,7 @@ def actors_desk_digest() -> str:
 def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:
     """Listed actors under any of their names (any case: "les taliban") or acronyms (exact case)."""
     tokens = name_tokens(text)
+    folded = [fold(t) for t, _, _ in tokens]  # once per token, not once per candidate name
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -110,9 +120,9 @@ def find_listed_actors(text: str, actors: ActorList) -> list[Mention]:
         raw = tokens[i][0]
         if raw in actors.by_acronym:
             hit = (actors.by_acronym[raw], 1)
-        else:
-            for length in range(min(MAX_NAME_TOKENS, len(tokens) - i), 0, -1):
-                key = " ".join(fold(t) for t, _, _ in tokens[i : i + length])
+        elif folded[i] in actors.first_tokens:
+            for length in range(min(actors.longest, len(tokens) - i), 0, -1):
+                key = " ".join(folded[i : i + length])
                 if key in actors.by_name:
                     hit = (actors.by_name[key], length)
                     break
