@@ -421,6 +421,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "actor_names": {"fr": "Noms (séparés par ;)", "en": "Names (separated by ;)"},
     "acronyms": {"fr": "Sigles (séparés par ;)", "en": "Acronyms (separated by ;)"},
+    "detected_if_empty": {"fr": "lu dans le fichier si vide", "en": "read from the file if empty"},
     "audit_chain_ok": {
         "fr": "Chaîne d'audit intègre ({n} enregistrements vérifiés).",
         "en": "Audit chain intact ({n} records checked).",

@@ -140,6 +140,10 @@ async def upload_form(
     kind: Annotated[str, Form(pattern="^(coi|decision)$")] = "coi",
     countries: Annotated[str, Form(max_length=200)] = "",
     doc_type: Annotated[str, Form(max_length=64)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    source: Annotated[str, Form(max_length=64)] = "upload",
+    published: Annotated[dt.date | None, Form()] = None,
+    url: Annotated[str, Form(max_length=2000)] = "",
     ocr_languages: Annotated[str, Form(max_length=20)] = "fra,eng",
     nlp: Annotated[str, Form(max_length=5)] = "",
     lang: str | None = None,
@@ -148,6 +152,17 @@ async def upload_form(
     from fastapi.responses import RedirectResponse
 
     await upload(
-        user, c, files, kind=kind, countries=countries, doc_type=doc_type, ocr_languages=ocr_languages, nlp=nlp != "off"
+        user,
+        c,
+        files,
+        kind=kind,
+        title=title,
+        countries=countries,
+        source=source or "upload",
+        doc_type=doc_type,
+        published=published,
+        url=url,
+        ocr_languages=ocr_languages,
+        nlp=nlp != "off",
     )
     return RedirectResponse(f"/upload?lang={locale_of(request, lang)}", status_code=303)

@@ -36,7 +36,7 @@
     var ui = row(file.name);
     var data = new FormData();
     data.append("files", file, file.name);
-    ["kind", "countries", "doc_type", "ocr_languages"].forEach(function (name) {
+    ["kind", "countries", "doc_type", "ocr_languages", "title", "source", "published", "url"].forEach(function (name) {
       var field = form.elements[name];
       if (field && field.value) { data.append(name, field.value); }
     });

@@ -217,3 +217,16 @@ def test_admin_manages_accounts_from_the_page(browser_like: TestClient, demo_ctx
     assert demo_ctx.accounts.user_by_name("newcomer").active is False  # type: ignore[union-attr]
     # the admin still reads no case
     assert browser_like.get("/api/cases").json() == []
+
+
+def test_upload_form_without_javascript(browser_like: TestClient, demo_ctx: AppContext) -> None:
+    login(browser_like, "consultant")
+    page = browser_like.get("/upload", headers=HTML)
+    token = _hidden(page.text, "csrf_token")
+    files = {"files": ("note.md", "# Note\n\nDes combats à Kadugli.".encode(), "text/markdown")}
+    form = {"csrf_token": token, "title": "Note de terrain", "published": "2024-06-01", "countries": "SDN"}
+    assert browser_like.post("/upload", files=files, data={"title": "x"}, headers=HTML).status_code == 403  # no token
+    r = browser_like.post("/upload", files=files, data=form, headers=HTML)
+    assert r.status_code == 303
+    job = demo_ctx.jobs.list("consultant", 1)[0]
+    assert job.filename == "note.md" and job.fields["title"] == "Note de terrain" and job.fields["published"] == "2024-06-01"
