@@ -7,7 +7,9 @@ through the curated list and capitalisation cues (analyzers/actors.py) instead.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.pool
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -54,7 +56,14 @@ def entities(texts: Iterable[str], n_process: int = 1, batch_size: int = 8) -> I
         for batch in _batches(texts, batch_size):
             yield from _batch_entities(batch)
         return
+    for result in _pool(n_process).imap(_batch_entities, _batches(texts, batch_size)):
+        yield from result
+
+
+@lru_cache(maxsize=2)
+def _pool(n_process: int) -> multiprocessing.pool.Pool:
+    """Worker processes that load the model once and serve every later call of this process."""
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may run threads (the server)
-    with ctx.Pool(n_process, initializer=french) as pool:
-        for result in pool.imap(_batch_entities, _batches(texts, batch_size)):
-            yield from result
+    pool = ctx.Pool(n_process, initializer=french)
+    atexit.register(pool.terminate)
+    return pool

@@ -52,7 +52,13 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "HOME": tmp},
+            # one Tesseract thread per worker: the pool already uses the cores
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "PYTHONPATH": str(ROOT),
+                "HOME": tmp,
+                "OMP_THREAD_LIMIT": "1",
+            },
             preexec_fn=_limits(memory_bytes),  # noqa: PLW1509 - limits must be set in the child
         )
 

@@ -229,4 +229,8 @@ def test_upload_form_without_javascript(browser_like: TestClient, demo_ctx: AppC
     r = browser_like.post("/upload", files=files, data=form, headers=HTML)
     assert r.status_code == 303
     job = demo_ctx.jobs.list("consultant", 1)[0]
-    assert job.filename == "note.md" and job.fields["title"] == "Note de terrain" and job.fields["published"] == "2024-06-01"
+    assert (
+        job.filename == "note.md"
+        and job.fields["title"] == "Note de terrain"
+        and job.fields["published"] == "2024-06-01"
+    )
