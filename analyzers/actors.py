@@ -3,7 +3,6 @@ plus people and organisations found by spaCy's French NER, or by capitalisation 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analyzers.model import Mention
+from analyzers.model import Mention, entries_digest
 from textnorm import fold, iter_raw_tokens, name_tokens
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
@@ -98,11 +97,7 @@ def use_desk_actors(entries: list[dict[str, Any]]) -> None:
     actors = default_actors()
     for entry in entries:
         add_entry(actors, entry)
-    _desk_digest = (
-        hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-        if entries
-        else ""
-    )
+    _desk_digest = entries_digest(entries)
 
 
 def actors_desk_digest() -> str:

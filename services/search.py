@@ -177,16 +177,13 @@ def locate_pages(ctx: AppContext, result: SearchResult) -> None:
     """For documents whose original has pages, the page of each hit's first snippet (so the officer can
     cite "p. 12"). Done after the engine, in one place, for both engines."""
     wanted = [h for h in result.hits if h.snippets]
-    if not wanted:
-        return
-    docs = {d.id: d for d in ctx.store.get_many([h.id for h in wanted])}
+    paged = ctx.store.paged_texts([h.id for h in wanted]) if wanted else {}
     for h in wanted:
-        d = docs.get(h.id)
-        starts = (d.extra or {}).get("page_starts") if d else None
-        if not d or not starts or len(starts) < 2:
+        if h.id not in paged:
             continue
+        starts, text = paged[h.id]
         snippet = h.snippets[0]
         words = html.unescape(_MARK.sub("", snippet[max(0, snippet.find("<mark>")) :])).split()[:6]
-        found = re.search(r"\s+".join(map(re.escape, words)), d.text) if words else None
+        found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
         if found:  # the first highlighted words, whatever the line breaks in the original
             h.page = bisect.bisect_right(starts, found.start())

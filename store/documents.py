@@ -132,6 +132,21 @@ class DocumentStore:
                 )
             )
 
+    def paged_texts(self, ids: Sequence[str]) -> dict[str, tuple[list[int], str]]:
+        """(page starts, text) of those documents whose original has several pages; the others' texts
+        are not read."""
+        with self.db.session() as s:
+            paged = [
+                (i, extra["page_starts"])
+                for i, extra in s.execute(select(Document.id, Document.extra).where(Document.id.in_(list(ids))))
+                if len((extra or {}).get("page_starts") or []) > 1
+            ]
+            if not paged:
+                return {}
+            starts = dict(paged)
+            rows = s.execute(select(Document.id, Document.text).where(Document.id.in_(list(starts))))
+            return {i: (starts[i], text) for i, text in rows}
+
     def is_queued(self, doc_id: str) -> bool:
         with self.db.session() as s:
             return s.scalars(select(IndexQueue.id).where(IndexQueue.document_id == doc_id).limit(1)).first() is not None

@@ -40,18 +40,15 @@ class Extracted:
         """Where each page starts in ``text`` (so a hit can point to its page)."""
         starts, pos = [], 0
         for p in self.pages:
-            if not p.strip():
-                starts.append(pos)
-                continue
             starts.append(pos)
-            pos += len(p) + 2
+            if p.strip():  # empty pages are left out of ``text``
+                pos += len(p) + 2
         return starts
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 IMAGES = ("image/png", "image/jpeg", "image/tiff")
-SUPPORTED = ("application/pdf", DOCX, ODT, "text/html", "text/plain", "message/rfc822", *IMAGES)
 
 
 @dataclass
