@@ -311,3 +311,13 @@ def use_desk_entries(entries: list[dict[str, Any]]) -> None:
 
 def desk_digest() -> str:
     return _desk_digest
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {fold_phrase(n): p.country for p in _country_places() for n in {p.name, *p.names}}
+
+
+def country_code(name: str) -> str | None:
+    """ISO alpha-3 code of a country named in French or English ("Soudan du Sud", "Sudan"), or None."""
+    return _country_names().get(fold_phrase(name.strip()))

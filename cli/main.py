@@ -150,6 +150,90 @@ def _upload_files(ctx: AppContext, paths: list[Path], fields: Any, options: Any,
         err.print(f"[yellow]échec / failed[/yellow] {j.filename}: {j.error}")
 
 
+@app.command()
+def crawl(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source ids from the registry (see `coidesk sources`)")
+    ] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source that has crawl settings")] = False,
+    since: Annotated[str | None, typer.Option(help="Skip documents published before this date (YYYY-MM-DD)")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Fetch from this site instead of the source's (a mirror, a test site)")
+    ] = None,
+) -> None:
+    """Crawl sources: new documents and new versions go through ingest; unchanged pages add nothing."""
+    import datetime as dt
+
+    from crawlers.runner import UnknownSource, resolve, run_crawls
+
+    _setup_logging()
+    logging.getLogger("scrapy").setLevel(logging.WARNING)
+    if not sources and not all_sources:
+        err.print("Indiquez une source ou --all / give a source or --all")
+        raise typer.Exit(2)
+    try:
+        chosen = resolve(sources or [], all_sources)
+        since_date = dt.date.fromisoformat(since) if since else None
+    except UnknownSource as exc:
+        err.print(f"[red]Source inconnue ou sans collecte / unknown or not crawlable:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except ValueError as exc:
+        err.print(f"[red]Date invalide / invalid date:[/red] {since}")
+        raise typer.Exit(2) from exc
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        err.print("[red]--base-url: http(s) seulement / only[/red]")
+        raise typer.Exit(2)
+    ctx = AppContext.open(get_settings())
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=err,
+        ) as progress:
+            tasks = {s.id: progress.add_task(s.id, total=None, status="pages 0 · documents 0") for s in chosen}
+            counts = {s.id: [0, 0] for s in chosen}
+
+            def on_event(source_id: str, what: str) -> None:
+                counts[source_id][0 if what == "page" else 1] += 1
+                pages, items = counts[source_id]
+                progress.update(tasks[source_id], status=f"pages {pages} · documents {items}")
+
+            run_ids = run_crawls(ctx, chosen, base_url=base_url, since=since_date, on_event=on_event)
+        _drain(ctx)
+        table = Table(
+            "source",
+            "statut/status",
+            "pages",
+            "nouveaux/new",
+            "mis à jour/updated",
+            "inchangés/unchanged",
+            "échecs/failed",
+        )
+        failed_any = False
+        for run_id in run_ids:
+            run = ctx.crawls.get(run_id)
+            if run is None:
+                continue
+            failed_any = failed_any or run.status != "finished"
+            table.add_row(
+                run.source,
+                run.status,
+                str(run.pages),
+                str(run.new),
+                str(run.updated),
+                str(run.unchanged),
+                str(run.failed),
+            )
+            for e in run.errors[:10]:
+                err.print(f"[yellow]{run.source}[/yellow] {e['kind']} {e['url']}: {e['message']}")
+        console.print(table)
+        if failed_any:
+            raise typer.Exit(1)
+    finally:
+        ctx.close()
+
+
 def _is_corpus(path: Path) -> bool:
     """A folder of publisher records as the lead provides them (a manifest.json in it or above it)."""
     root = path if path.is_dir() else path.parent

@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     checkout_days: int = Field(default=14, ge=1)  # a file checked out is due back after this many days
     # Case documents uploaded through the API (issue 3 widens formats)
     max_upload_bytes: int = Field(default=50_000_000, ge=1)
+    # Crawlers (issue 4)
+    sources_file: Path | None = None  # more registry entries, same format as config/sources.json
+    crawl_user_agent: str = "coidesk/0.1 (COI research desk crawler; contact: coi-desk@example.org)"
+    crawl_timeout_s: float = Field(default=30.0, gt=0)
+    crawl_max_bytes: int = Field(default=100_000_000, ge=1)  # larger responses are dropped
+    # Loopback and private addresses are refused (SSRF); a test site or an intranet mirror needs this on
+    crawl_allow_private: bool = False
+    crawl_schedule: bool = False  # the server runs each source's schedule (daily/weekly)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -1,131 +1,99 @@
-"""The source registry: one entry per publisher, used for facets, citations and the source page.
+"""The source registry: one entry per publisher (``config/sources.json``), used for facets, citations,
+the source pages and the crawlers.
 
-Crawl settings arrive with the crawlers; the fields here are those the search and citations need.
+An office adds sources without touching code: an entry with ``"spider": "generic"`` and a feed, a sitemap
+or a listing page is enough, in this file or in the file named by ``COIDESK_SOURCES_FILE``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, Field, HttpUrl, field_validator
+
+from config.settings import get_settings
+
 SourceType = Literal["ngo", "government", "un_io", "court", "media", "academic"]
+Schedule = Literal["daily", "weekly"]
 
 
-@dataclass(frozen=True)
-class Source:
-    id: str
+class Listing(BaseModel):
+    """A page whose links lead to documents: links by CSS selector; their title by an XPath relative to
+    the link (default: the link's text)."""
+
+    url: HttpUrl
+    links: str = Field(min_length=1)
+    title: str | None = None
+    next_page: str | None = None  # CSS selector of the "next page" link
+
+
+class CrawlSettings(BaseModel):
+    spider: str = Field(pattern=r"^[a-z_]+$")
+    allowed_domains: list[str] = Field(min_length=1)
+    start_urls: list[HttpUrl] = Field(default_factory=list)
+    feeds: list[HttpUrl] = Field(default_factory=list)  # RSS or Atom (generic spider)
+    sitemaps: list[HttpUrl] = Field(default_factory=list)  # sitemap.xml or sitemap index (generic spider)
+    listings: list[Listing] = Field(default_factory=list)  # generic spider
+    schedule: Schedule | None = None  # None: only when asked (coidesk crawl SOURCE)
+    delay_s: float = Field(default=2.0, ge=0)  # between two requests to the same site
+    kind: Literal["coi", "decision"] = "coi"
+    doc_type: str | None = None
+    max_pages: int = Field(default=10, ge=1, le=1000)  # listing pages followed per run
+    language: str | None = None  # EUR-Lex language of the texts (FR, EN, ...)
+    celex: list[str] = Field(default_factory=list)  # EUR-Lex: documents always fetched
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [d.strip().lower() for d in v if d.strip()]
+
+
+class Source(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
     name: str
     acronym: str
     type: SourceType
     home: str
     languages: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO alpha-3 codes covered, "*" for all
+    description: str | None = None
+    crawl: CrawlSettings | None = None
 
 
-SOURCES: dict[str, Source] = {
-    s.id: s
-    for s in (
-        Source(
-            "ukhomeoffice",
-            "United Kingdom: Home Office",
-            "UK Home Office",
-            "government",
-            "https://www.gov.uk/government/collections/country-policy-and-information-notes",
-            ("en",),
-        ),
-        Source(
-            "usdos",
-            "United States Department of State",
-            "USDOS",
-            "government",
-            "https://www.state.gov/reports-bureau-of-democracy-human-rights-and-labor/country-reports-on-human-rights-practices/",
-            ("en",),
-        ),
-        Source(
-            "coe-cpt",
-            "Council of Europe: European Committee for the Prevention of Torture",
-            "CoE-CPT",
-            "un_io",
-            "https://www.coe.int/en/web/cpt",
-            ("en", "fr"),
-        ),
-        Source(
-            "un-upr",
-            "UN Human Rights Council: Universal Periodic Review",
-            "UN HRC",
-            "un_io",
-            "https://www.ohchr.org/en/hr-bodies/upr/upr-main",
-            ("en",),
-        ),
-        Source("cnda", "Cour nationale du droit d'asile", "CNDA", "court", "https://www.cnda.fr", ("fr",)),
-        Source(
-            "fr-ja",
-            "Juridictions administratives françaises",
-            "Juridictions administratives",
-            "court",
-            "https://opendata.justice-administrative.fr",
-            ("fr",),
-        ),
-        Source(
-            "lu-ta",
-            "Luxembourg: Tribunal administratif",
-            "TA Luxembourg",
-            "court",
-            "https://justice.public.lu",
-            ("fr",),
-        ),
-        Source(
-            "be-cc",
-            "Belgique: Cour constitutionnelle",
-            "Cour constitutionnelle (BE)",
-            "court",
-            "https://www.const-court.be",
-            ("fr",),
-        ),
-        Source(
-            "ch-taf",
-            "Suisse: Tribunal administratif fédéral",
-            "TAF",
-            "court",
-            "https://www.bvger.ch",
-            ("fr", "de", "it"),
-        ),
-        Source(
-            "edal", "European Database of Asylum Law (ECRE)", "EDAL", "ngo", "https://www.asylumlawdatabase.eu", ("en",)
-        ),
-        Source(
-            "un-tb",
-            "UN Treaty Bodies (CAT, HRC) jurisprudence",
-            "UN Treaty Bodies",
-            "un_io",
-            "https://juris.ohchr.org",
-            ("en",),
-        ),
-        Source(
-            "us-bia",
-            "United States: Board of Immigration Appeals",
-            "BIA",
-            "court",
-            "https://www.justice.gov/eoir/board-of-immigration-appeals",
-            ("en",),
-        ),
-        Source(
-            "us-ca",
-            "United States Courts of Appeals",
-            "US Courts of Appeals",
-            "court",
-            "https://www.uscourts.gov",
-            ("en",),
-        ),
-        Source("upload", "Téléversement manuel", "Upload", "government", "", ()),
-    )
-}
+def _parse(text: str) -> list[Source]:
+    return [Source.model_validate(s) for s in json.loads(text)["sources"]]
+
+
+@lru_cache
+def load_sources(extra_file: Path | None = None) -> dict[str, Source]:
+    sources = _parse(resources.files("config").joinpath("sources.json").read_text(encoding="utf-8"))
+    if extra_file is not None:
+        sources += _parse(extra_file.read_text(encoding="utf-8"))  # later entries replace earlier ones
+    return {s.id: s for s in sources}
+
+
+def sources() -> dict[str, Source]:
+    return load_sources(get_settings().sources_file)
 
 
 def source_name(source_id: str) -> str:
-    s = SOURCES.get(source_id)
+    s = sources().get(source_id)
     return s.name if s else source_id
 
 
 def source_acronym(source_id: str) -> str:
-    s = SOURCES.get(source_id)
+    s = sources().get(source_id)
     return s.acronym if s else source_id
+
+
+def source_type(source_id: str) -> str | None:
+    s = sources().get(source_id)
+    return s.type if s else None
+
+
+def crawlable() -> dict[str, Source]:
+    return {k: s for k, s in sources().items() if s.crawl is not None}

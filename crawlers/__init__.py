@@ -1,1 +1,2 @@
-"""Scrapy spiders for COI and case-law sources. Not built yet: see issue 4."""
+"""The Scrapy project: one spider per site (``crawlers/spiders/``), driven by the source registry
+(``config/sources.json``). Only the item pipeline (``crawlers/pipeline.py``) hands anything to ``ingest``."""

@@ -39,6 +39,12 @@ class UploadFields(BaseModel):
     published: dt.date | None = None
     url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    # decisions: what the publisher states (issue 6 extracts the rest from the text)
+    court: str | None = Field(default=None, max_length=200)
+    decision_date: dt.date | None = None
+    file_number: str | None = Field(default=None, max_length=64)
+    ecli: str | None = Field(default=None, max_length=64, pattern=r"^ECLI:[A-Z]{2}:[A-Za-z0-9.:]+$")
+    headnote: str | None = Field(default=None, max_length=20_000)
 
     @field_validator("countries")
     @classmethod
@@ -85,11 +91,15 @@ def submit(
     fields: UploadFields,
     parent_id: int | None = None,
     options: JobOptions | None = None,
+    crawl: dict[str, Any] | None = None,
 ) -> int:
+    """Archive the original and queue its job. ``crawl`` (retrieval date, run, page) comes from the
+    crawlers only, never from a request."""
     name = safe_filename(filename)
     digest = store.archive_original(data, detect(data), name)  # archived before anything else happens
     opts = (options or JobOptions()).model_dump(mode="json")
-    return jobs.submit(digest, name, user, fields.model_dump(mode="json"), parent_id, opts)
+    job_fields = fields.model_dump(mode="json") | ({"crawl": crawl} if crawl else {})
+    return jobs.submit(digest, name, user, job_fields, parent_id, opts)
 
 
 def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[..., Any] = extract_file) -> None:
@@ -114,11 +124,17 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
         url=fields.url,
         external_id=fields.url or None,
         case_id=fields.case_id if fields.kind == "case_document" else None,
+        court=fields.court,
+        decision_date=fields.decision_date,
+        file_number=fields.file_number,
+        ecli=fields.ecli,
+        headnote=fields.headnote,
         extra={
             "filename": job.filename,
             "media_type": extracted.media_type,
             "page_starts": extracted.page_starts(),
             **({} if options.nlp else {"skip_nlp": True}),
+            **({"crawl": job.fields["crawl"]} if isinstance(job.fields.get("crawl"), dict) else {}),
         },
     )
     outcome = store.add(

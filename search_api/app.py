@@ -20,7 +20,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Settings, get_settings
-from config.sources import SOURCES, source_name
+from config.sources import source_name, source_type
 from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
 from ingest.uploads import JobLoop
@@ -420,7 +420,7 @@ def document_json(d: Document, locale: str, page: int | None = None) -> dict:
         "countries": d.countries,
         "source": d.source,
         "source_name": source_name(d.source),
-        "source_type": SOURCES[d.source].type if d.source in SOURCES else None,
+        "source_type": source_type(d.source),
         "doc_type": d.doc_type,
         "published": d.published.isoformat() if d.published else None,
         "added": d.added.isoformat(),

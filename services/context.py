@@ -14,6 +14,7 @@ from services.thesaurus import ThesaurusDesk
 from store.actor_entries import ActorEntries
 from store.archive import Archive
 from store.audit import AuditLog
+from store.crawls import CrawlRuns
 from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
@@ -36,6 +37,7 @@ class AppContext:
     thesaurus: ThesaurusDesk
     actors: ActorDesk
     jobs: Jobs
+    crawls: CrawlRuns
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -61,6 +63,7 @@ class AppContext:
             ThesaurusDesk(ThesaurusEntries(db), actor_entries),
             ActorDesk(actor_entries),
             jobs,
+            CrawlRuns(db),
         )
 
     def close(self) -> None:

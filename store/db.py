@@ -17,6 +17,7 @@ def _register_tables() -> None:
     import store.actor_entries  # noqa: F401
     import store.audit  # noqa: F401
     import store.cases  # noqa: F401
+    import store.crawls  # noqa: F401
     import store.jobs  # noqa: F401
     import store.places  # noqa: F401
     import store.thesaurus  # noqa: F401

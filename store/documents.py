@@ -176,6 +176,11 @@ class DocumentStore:
             s.expunge(d)
             return d
 
+    def current_sha256(self, doc_id: str) -> str | None:
+        """The sha256 of the document's current version, None if there is no such document."""
+        with self.db.session() as s:
+            return s.scalars(select(Document.sha256).where(Document.id == doc_id)).first()
+
     def get_many(self, ids: Sequence[str]) -> list[Document]:
         with self.db.session() as s:
             docs = list(s.scalars(select(Document).where(Document.id.in_(list(ids)))))

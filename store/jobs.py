@@ -60,12 +60,13 @@ class Jobs:
             s.flush()
             return job.id
 
-    def claim(self) -> IngestJob | None:
-        """The oldest queued job, now "extracting" (one claimer wins even across processes)."""
+    def claim(self, job_id: int | None = None) -> IngestJob | None:
+        """The oldest queued job (or this one), now "extracting" (one claimer wins even across processes)."""
         with self.db.session() as s:
-            job = s.scalars(
-                select(IngestJob).where(IngestJob.status == "queued").order_by(IngestJob.id).limit(1)
-            ).first()
+            stmt = select(IngestJob).where(IngestJob.status == "queued")
+            if job_id is not None:
+                stmt = stmt.where(IngestJob.id == job_id)
+            job = s.scalars(stmt.order_by(IngestJob.id).limit(1)).first()
             if job is None:
                 return None
             won = s.execute(

@@ -1,0 +1,78 @@
+"""Cour nationale du droit d'asile — décisions jurisprudentielles, www.cnda.fr.
+
+Structure (public pages of www.cnda.fr, the Conseil d'État's site template; the same layout that the
+worldwidelaw/legal-sources CNDA fetcher reads):
+- the listing ``/decisions-de-justice/jurisprudence/decisions-jurisprudentielles`` (``?page=N``, about 30
+  decisions a page) links to one page per decision; the link wraps an ``h3`` with the decision's heading;
+- a decision page gives the heading (``h1``), the date of publication ("23 mars 2026"), an abstract
+  (paragraphs of the main content), the file number ("n° 23012345") and a link to the decision's PDF
+  under ``/Media/`` ("Voir la décision").
+Collected: one decision per page, its text from the PDF (the page's abstract is kept as the headnote);
+without a PDF, the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from scrapy.http import Response, TextResponse
+
+from crawlers.spiders.base import SourceSpider, clean, countries_named, long_date
+
+_DECISION_LINK = "/decisions-jurisprudentielles/"
+_FILE_NUMBER = re.compile(r"\bn[°o]\s*(\d{6,10})\b")
+_PAGE = re.compile(r"[?&]page=(\d+)")
+
+
+class CndaSpider(SourceSpider):
+    name = "cnda"
+
+    def parse(self, response: Response) -> Iterable[Any]:
+        """A listing page: decision pages, then the next listing pages (up to ``max_pages``)."""
+        assert isinstance(response, TextResponse)
+        titles: dict[str, str] = {}
+        for a in response.css(f'a[href*="{_DECISION_LINK}"]'):
+            href = a.attrib["href"]
+            if "?page=" in href or href.rstrip("/").endswith("decisions-jurisprudentielles"):
+                continue
+            url = response.urljoin(href)
+            title = clean(" ".join(a.css("h3 ::text").getall())) or clean(" ".join(a.css("::text").getall()))
+            if title and len(title) > len(titles.get(url, "")):
+                titles[url] = title
+        self.require(titles, "links to decisions", response)
+        for url, title in titles.items():
+            yield self.request(url, self.parse_decision, title=title)
+        for a in response.css('a[href*="page="]'):
+            m = _PAGE.search(a.attrib["href"])
+            if m and 1 < int(m.group(1)) < self.crawl.max_pages:
+                yield self.request(response.urljoin(a.attrib["href"]), self.parse)
+
+    def parse_decision(self, response: Response) -> Iterable[Any]:
+        assert isinstance(response, TextResponse)
+        title = clean(" ".join(response.css("h1 ::text").getall())) or response.meta.get("title")
+        title = self.require(title, "the heading (h1)", response)
+        main = response.css("main") or response.css("article") or response
+        paragraphs = [clean(" ".join(p.css("::text").getall())) or "" for p in main.css("p")]
+        abstract = "\n\n".join(p for p in paragraphs if len(p) > 30)[:20_000] or None
+        page_text = " ".join(main.css("::text").getall())
+        number = _FILE_NUMBER.search(page_text)
+        country = title.split(":")[0] if ":" in title[:60] else None
+        fields = {
+            "title": title,
+            "published": long_date(page_text),
+            "language": "fr",
+            "countries": countries_named(country),
+            "court": "CNDA",
+            "file_number": number.group(1) if number else None,
+            "headnote": abstract,
+        }
+        pdf = response.css('a[href*="/Media/"]::attr(href)').get() or response.css('a[href$=".pdf"]::attr(href)').get()
+        if pdf:
+            yield self.request(response.urljoin(pdf), self.parse_file, fields=fields, doc_url=response.url)
+            return
+        self.report(response.url, "layout", "no link to the decision's PDF: the page itself is kept")
+        item = self.item(response, **fields)
+        if item is not None:
+            yield item
