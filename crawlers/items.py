@@ -20,6 +20,7 @@ class CrawledFile:
     author: str | None = None
     publisher: str | None = None  # aggregators (ecoi.net): the document's original publisher
     file_url: str | None = None  # when the file was fetched from another address than ``url``
+    pdf_url: str | None = None  # the same document as a PDF, when the publisher offers both
     # decisions
     court: str | None = None
     decision_date: str | None = None

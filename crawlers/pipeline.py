@@ -60,6 +60,7 @@ class IngestPipeline:
             "retrieved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "run": self.run_id,
             "file_url": item.file_url,
+            "pdf_url": item.pdf_url,
             "publisher": item.publisher,
             "author": item.author,
         }

@@ -21,7 +21,8 @@ from crawlers.spiders import SPIDERS
 from services.context import AppContext
 
 log = logging.getLogger(__name__)
-REFUSED = ("offsite", "private-address", "scheme", "no-host", "robots")  # not fetched on purpose: not failures
+# not fetched on purpose, or fetched with a remark: kept with the run, not counted as failures
+NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "notice")
 
 
 class UnknownSource(ValueError):
@@ -77,7 +78,7 @@ def run_crawls(
 
 def _reporter(ctx: AppContext, run_id: int) -> Callable[[str, str, str], None]:
     def report(url: str, kind: str, message: str) -> None:
-        ctx.crawls.error(run_id, url, kind, message, failure=kind not in REFUSED)
+        ctx.crawls.error(run_id, url, kind, message, failure=kind not in NOT_FAILURES)
 
     return report
 

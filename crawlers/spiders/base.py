@@ -131,6 +131,14 @@ class SourceSpider(scrapy.Spider):
             return url  # a foreign address stays foreign (and is refused by the guard)
         return urlunsplit((self.base.scheme, self.base.netloc, parts.path, parts.query, ""))
 
+    def canonical(self, url: str) -> str:
+        """The source's own address for a page fetched from the stand-in site, so a document keeps one
+        identity whether it came from a mirror or from the publisher."""
+        if self.base is None or urlsplit(url).netloc != self.base.netloc:
+            return url
+        parts = urlsplit(url)
+        return urlunsplit(("https", self._origin_domains[0], parts.path, parts.query, ""))
+
     def start_urls_for(self, urls: Iterable[Any]) -> list[str]:
         return [self.rebase(str(u)) for u in urls]
 
@@ -170,13 +178,14 @@ class SourceSpider(scrapy.Spider):
         fields.setdefault("kind", self.crawl.kind)
         fields.setdefault("doc_type", self.crawl.doc_type)
         fields = {k: v for k, v in fields.items() if v is not None}
-        doc_url = url or response.url
+        doc_url = self.canonical(url or response.url)
+        fetched = self.canonical(response.url)
         return CrawledFile(
             source=self.source.id,
             url=doc_url,
             body=response.body,
             filename=file_name(response.url, "page.html"),
-            file_url=response.url if response.url != doc_url else None,
+            file_url=fetched if fetched != doc_url else None,
             **fields,
         )
 

@@ -23,6 +23,7 @@ from crawlers.spiders.base import SourceSpider, clean, countries_named, long_dat
 
 _DECISION_LINK = "/decisions-jurisprudentielles/"
 _FILE_NUMBER = re.compile(r"\bn[°o]\s*(\d{6,10})\b")
+_CITED_AS = re.compile(r"\bCNDA,?\s+(\d{1,2}(?:er)?\s+\w+\s+\d{4})")  # "CNDA 18 décembre 2025 M. C. n° ..."
 _PAGE = re.compile(r"[?&]page=(\d+)")
 
 
@@ -44,10 +45,11 @@ class CndaSpider(SourceSpider):
         self.require(titles, "links to decisions", response)
         for url, title in titles.items():
             yield self.request(url, self.parse_decision, title=title)
-        for a in response.css('a[href*="page="]'):
-            m = _PAGE.search(a.attrib["href"])
-            if m and 1 < int(m.group(1)) < self.crawl.max_pages:
-                yield self.request(response.urljoin(a.attrib["href"]), self.parse)
+        pages = {response.urljoin(a.attrib["href"]) for a in response.css('a[href*="page="]')}
+        for url in sorted(pages):
+            m = _PAGE.search(url)
+            if m and 1 < int(m.group(1)) <= self.crawl.max_pages:
+                yield self.request(url, self.parse)
 
     def parse_decision(self, response: Response) -> Iterable[Any]:
         assert isinstance(response, TextResponse)
@@ -66,13 +68,14 @@ class CndaSpider(SourceSpider):
             "countries": countries_named(country),
             "court": "CNDA",
             "file_number": number.group(1) if number else None,
+            "decision_date": long_date(cited.group(1)) if (cited := _CITED_AS.search(page_text)) else None,
             "headnote": abstract,
         }
         pdf = response.css('a[href*="/Media/"]::attr(href)').get() or response.css('a[href$=".pdf"]::attr(href)').get()
         if pdf:
             yield self.request(response.urljoin(pdf), self.parse_file, fields=fields, doc_url=response.url)
             return
-        self.report(response.url, "layout", "no link to the decision's PDF: the page itself is kept")
+        self.report(response.url, "notice", "no link to the decision's PDF: the page itself is kept")
         item = self.item(response, **fields)
         if item is not None:
             yield item

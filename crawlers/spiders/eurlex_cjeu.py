@@ -24,6 +24,7 @@ from crawlers.spiders.base import SourceSpider, clean, long_date
 _CELEX = re.compile(r"CELEX[:%3A]+(6\d{4}C[JC]\d{4})", re.I)
 _ECLI = re.compile(r"ECLI:EU:C:\d{4}:\d+")
 _CASE = re.compile(r"\bC-\d{1,4}/\d{2}\b")
+_DATE_TEXT = re.compile(r"\b\d{1,2}(?:er)?\s+[A-Za-zéûÉÛ]+\s+\d{4}\b")
 _HEADING = re.compile(r"(ARR[ÊE]T DE LA COUR|JUDGMENT OF THE COURT)\s*(\([^)]*\))?", re.I)
 
 
@@ -60,14 +61,15 @@ class EurlexCjeuSpider(SourceSpider):
         assert isinstance(response, TextResponse)
         text = clean(" ".join(response.css("body ::text").getall())) or ""
         heading = self.require(_HEADING.search(text), "the judgment's heading", response)
-        date = long_date(text[heading.end() : heading.end() + 200])
+        dated = _DATE_TEXT.search(text[heading.end() : heading.end() + 200])
+        date = long_date(dated.group(0)) if dated else None
         case = _CASE.search(text)
         ecli = _ECLI.search(text)
         formation = clean((heading.group(2) or "").strip("()"))
         label = "Arrêt de la Cour" if self.language == "FR" else "Judgment of the Court"
         title_parts = [label + (f" ({formation.lower()})" if formation else "")]
-        if date:
-            title_parts.append(date)
+        if dated and date:
+            title_parts.append(dated.group(0))  # as the Court writes it: "16 janvier 2024"
         if case:
             title_parts.append(case.group(0))
         item = self.item(

@@ -72,6 +72,7 @@ class UkCpinSpider(SourceSpider):
             language=data.get("locale") or "en",
             countries=response.meta.get("countries", []),
             author="Home Office",
+            pdf_url=response.meta.get("pdf_url"),
         )
         if item is not None:
             item.filename = (data.get("base_path") or "note").rsplit("/", 1)[-1] + ".html"

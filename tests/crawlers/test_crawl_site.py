@@ -220,3 +220,53 @@ def test_unknown_source_and_bad_arguments_are_clear_errors(tmp_path: Path, sites
     assert out.returncode == 2 and "hier" in out.stderr
     out = crawl(tmp_path / "d", registry, "testsite", "--base-url", "file:///etc", check=False)
     assert out.returncode == 2
+
+
+def test_a_site_spider_runs_against_a_stand_in_site_with_base_url(tmp_path: Path) -> None:
+    """The CNDA spider, unchanged, against its example pages served on 127.0.0.1 (``--base-url``)."""
+    examples = ROOT / "tests" / "crawlers" / "examples" / "cnda"
+    listing = "/decisions-de-justice/jurisprudence/decisions-jurisprudentielles"
+    mali = listing + "/mali-la-region-de-kayes-est-en-proie-a-une-situation-de-violence-aveugle-resultant-d-une-situation-de-conflit-arme-interne"
+    afghanistan = listing + "/afghanistan-risques-lies-a-un-profil-occidentalise"
+    with serve(Site()) as site:
+        site.pages["/robots.txt"] = Page(b"User-agent: *\nAllow: /\n", "text/plain")
+        site.pages[listing] = Page((examples / "listing.reconstructed.html").read_bytes())
+        site.pages[mali] = Page((examples / "decision.reconstructed.html").read_bytes())
+        site.pages[afghanistan] = Page((examples / "decision-sans-pdf.reconstructed.html").read_bytes())
+        site.pages["/Media/cnda/documents/decisions/cnda-25032534"] = Page(
+            (examples / "decision-25032534.pdf").read_bytes(), "application/pdf"
+        )
+        registry = tmp_path / "none.json"
+        registry.write_text('{"sources": []}')
+        out = crawl(tmp_path / "d", registry, "cnda", "--base-url", site.url, check=False)
+        assert out.returncode == 0, out.stderr
+        assert site.paths(404) == [listing + "?page=2"]  # the next listing page, missing on the stand-in
+    ctx = _open(tmp_path / "d")
+    try:
+        run = ctx.crawls.recent("cnda")[0]
+        assert (run.new, run.failed) == (2, 1), run.errors  # the missing page 2 is the one failure
+        assert {e["kind"] for e in run.errors} == {"http", "notice"}  # the page without a PDF is kept, noted
+        doc = ctx.store.get(make_document_id("cnda", "https://www.cnda.fr" + mali))
+        assert doc.kind == "decision" and doc.court == "CNDA" and doc.file_number == "25032534"
+        assert str(doc.decision_date) == "2025-12-18" and str(doc.published) == "2026-01-16"
+        assert doc.countries == ["MLI"] and doc.extra["media_type"] == "application/pdf"
+        assert "COUR NATIONALE DU DROIT" in doc.text and doc.headnote and "Kayes" in doc.headnote
+        assert doc.extra["crawl"]["file_url"] == "https://www.cnda.fr/Media/cnda/documents/decisions/cnda-25032534"
+    finally:
+        ctx.close()
+
+
+def test_loopback_is_refused_unless_the_office_allows_it(tmp_path: Path, sites: tuple[Site, Site]) -> None:
+    site, _ = sites
+    registry = _registry(tmp_path, site)
+    env_off = {k: v for k, v in os.environ.items() if k != "COIDESK_CRAWL_ALLOW_PRIVATE"}
+    out = subprocess.run(
+        [sys.executable, "-m", "cli.main", "crawl", "testsite"],
+        env={**env_off, "COIDESK_DATA_DIR": str(tmp_path / "d"), "COIDESK_SOURCES_FILE": str(registry)},
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert site.log == []  # not even robots.txt
+    assert "private-address" in out.stderr
