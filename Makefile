@@ -30,7 +30,7 @@ serve: venv
 ## Run the whole test suite (ruff, mypy, pytest with the browser tests)
 test: venv
 	$(BIN)/ruff check .
-	$(BIN)/mypy store/index/elasticsearch_index.py store/index/query_parser.py store/index/base.py services
+	$(BIN)/mypy store/index/elasticsearch_index.py store/index/query_parser.py store/index/base.py services crawlers ingest/crawled.py config
 	$(BIN)/pytest -q
 
 bench: venv

@@ -15,7 +15,6 @@ from ingest.crawled import store_crawled
 from ingest.uploads import UploadFields
 from services.context import AppContext
 
-
 _CONTEXTS: dict[int, AppContext] = {}  # crawl run id -> the application it stores into
 
 
@@ -38,20 +37,22 @@ class IngestPipeline:
         if not isinstance(item, CrawledFile):
             raise DropItem("not a crawled file")
         try:
-            fields = UploadFields(
-                kind=item.kind if item.kind in ("coi", "decision") else "coi",
-                title=(item.title or "")[:500] or None,
-                countries=item.countries,
-                source=item.source,
-                doc_type=(item.doc_type or None) and item.doc_type[:64],
-                published=item.published,
-                url=item.url,
-                language=item.language,
-                court=item.court,
-                decision_date=item.decision_date,
-                file_number=item.file_number,
-                ecli=item.ecli,
-                headnote=item.headnote,
+            fields = UploadFields.model_validate(
+                {
+                    "kind": item.kind if item.kind in ("coi", "decision") else "coi",
+                    "title": (item.title or "")[:500] or None,
+                    "countries": item.countries,
+                    "source": item.source,
+                    "doc_type": item.doc_type[:64] if item.doc_type else None,
+                    "published": item.published,
+                    "url": item.url,
+                    "language": item.language,
+                    "court": item.court,
+                    "decision_date": item.decision_date,
+                    "file_number": item.file_number,
+                    "ecli": item.ecli,
+                    "headnote": item.headnote,
+                }
             )
         except ValidationError as exc:
             self._problem(item.url, "invalid", "; ".join(e["msg"] for e in exc.errors())[:300])

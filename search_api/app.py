@@ -24,7 +24,16 @@ from config.sources import source_name, source_type
 from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
 from ingest.uploads import JobLoop
-from search_api import admin_routes, case_pages, case_routes, errors, place_routes, thesaurus_routes, upload_routes
+from search_api import (
+    admin_routes,
+    case_pages,
+    case_routes,
+    crawl_routes,
+    errors,
+    place_routes,
+    thesaurus_routes,
+    upload_routes,
+)
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
 from search_api.rendering import ENV, render
@@ -33,6 +42,7 @@ from services.access import may_correct_enrichment
 from services.auth import Principal
 from services.citation import citation
 from services.context import AppContext
+from services.crawls import CrawlSchedule
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.search import SearchParams, encode_cursor, search_as
@@ -87,13 +97,14 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         loop = WriterLoop(ctx.indexer) if writer else None
         enrich_loop = EnrichLoop(ctx.store) if writer and settings.enrich_in_server else None
         job_loop = JobLoop(ctx.store, ctx.jobs, settings.job_stale_seconds) if writer else None
-        for background in (loop, job_loop, enrich_loop):
+        schedule = CrawlSchedule(ctx.crawl_desk) if writer and settings.crawl_schedule else None
+        for background in (loop, job_loop, enrich_loop, schedule):
             if background:
                 background.start()
         try:
             yield
         finally:
-            for background in (enrich_loop, job_loop, loop):
+            for background in (schedule, enrich_loop, job_loop, loop):
                 if background:
                     background.stop()
             if context is None:
@@ -115,6 +126,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(place_routes.router)
     app.include_router(thesaurus_routes.router)
     app.include_router(upload_routes.router)
+    app.include_router(crawl_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)
@@ -410,6 +422,11 @@ def result_json(result: SearchResult, sort: str) -> dict:
 
 def document_json(d: Document, locale: str, page: int | None = None) -> dict:
     added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
+    crawl = (d.extra or {}).get("crawl") or {}
+    try:  # a crawled document was accessed when it was retrieved (the citation's "accessed" date)
+        accessed = dt.date.fromisoformat(str(crawl.get("retrieved", ""))[:10])
+    except ValueError:
+        accessed = added
     precision = (d.extra or {}).get("published_precision") or "day"
     return {
         "id": d.id,
@@ -435,7 +452,10 @@ def document_json(d: Document, locale: str, page: int | None = None) -> dict:
         "outcome": d.outcome,
         "headnote": d.headnote,
         "keywords": d.keywords,
-        "citation": citation(d.source, d.title, d.published, d.url, added, locale, precision, page),
+        "citation": citation(d.source, d.title, d.published, d.url, accessed, locale, precision, page),
+        "retrieved": crawl.get("retrieved"),
+        "publisher": crawl.get("publisher"),
+        "pdf_url": crawl.get("pdf_url"),
         "pages": len((d.extra or {}).get("page_starts") or []) or None,
     }
 

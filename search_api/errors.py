@@ -39,6 +39,7 @@ INPUT_STATUS = {
     "user_exists": 409,
     "case_exists": 409,
     "location_exists": 409,
+    "crawl_running": 409,
 }
 
 

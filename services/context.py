@@ -9,6 +9,7 @@ from ingest.indexer import Indexer
 from services.actor_desk import ActorDesk
 from services.auth import Accounts
 from services.cases import CaseService
+from services.crawls import CrawlDesk
 from services.places import PlaceDesk
 from services.thesaurus import ThesaurusDesk
 from store.actor_entries import ActorEntries
@@ -38,6 +39,7 @@ class AppContext:
     actors: ActorDesk
     jobs: Jobs
     crawls: CrawlRuns
+    crawl_desk: CrawlDesk
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -50,6 +52,7 @@ class AppContext:
         audit = AuditLog(db)
         jobs = Jobs(db)
         actor_entries = ActorEntries(db)
+        crawls = CrawlRuns(db)
         return cls(
             settings,
             db,
@@ -63,7 +66,8 @@ class AppContext:
             ThesaurusDesk(ThesaurusEntries(db), actor_entries),
             ActorDesk(actor_entries),
             jobs,
-            CrawlRuns(db),
+            crawls,
+            CrawlDesk(crawls, store, settings),
         )
 
     def close(self) -> None:

@@ -75,3 +75,6 @@ class DocumentPublic(BaseModel):
     headnote: str | None = None
     keywords: list[str] = Field(default_factory=list)
     citation: str | None = None
+    retrieved: str | None = None  # crawled documents: when the crawler fetched this version
+    publisher: str | None = None  # aggregators: the original publisher
+    pdf_url: str | None = None

@@ -46,7 +46,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             status = 404 if page is None else page.status
             if page is not None and status == 200 and self.headers.get("If-None-Match") == page.etag:
                 status = 304
-            site.log.append({"path": self.path, "status": str(status), "raw": str(self.requestline), **dict(self.headers)})
+            site.log.append(
+                {"path": self.path, "status": str(status), "raw": str(self.requestline), **dict(self.headers)}
+            )
             self.send_response(status)
             if page is not None and page.location:
                 self.send_header("Location", page.location)

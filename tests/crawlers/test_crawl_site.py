@@ -63,7 +63,9 @@ def build_site(site: Site, foreign: Site) -> None:
     site.pages["/go-away"] = Page(b"", status=302, location=f"{foreign.url}/stolen")
     site.pages["/publications/broken.html"] = Page(b"", status=500)
     site.pages["/files/rapport-soudan.pdf"] = Page(
-        text_pdf("Rapport annuel Soudan 2026. Les Zaghawa du Darfour-Nord sont vises par les Forces de soutien rapide."),
+        text_pdf(
+            "Rapport annuel Soudan 2026. Les Zaghawa du Darfour-Nord sont vises par les Forces de soutien rapide."
+        ),
         "application/pdf",
     )
     foreign.pages["/stolen"] = Page(_page("Ailleurs", "2026-01-01", "Un autre site."))
@@ -226,7 +228,10 @@ def test_a_site_spider_runs_against_a_stand_in_site_with_base_url(tmp_path: Path
     """The CNDA spider, unchanged, against its example pages served on 127.0.0.1 (``--base-url``)."""
     examples = ROOT / "tests" / "crawlers" / "examples" / "cnda"
     listing = "/decisions-de-justice/jurisprudence/decisions-jurisprudentielles"
-    mali = listing + "/mali-la-region-de-kayes-est-en-proie-a-une-situation-de-violence-aveugle-resultant-d-une-situation-de-conflit-arme-interne"
+    mali = (
+        listing
+        + "/mali-la-region-de-kayes-est-en-proie-a-une-situation-de-violence-aveugle-resultant-d-une-situation-de-conflit-arme-interne"
+    )
     afghanistan = listing + "/afghanistan-risques-lies-a-un-profil-occidentalise"
     with serve(Site()) as site:
         site.pages["/robots.txt"] = Page(b"User-agent: *\nAllow: /\n", "text/plain")

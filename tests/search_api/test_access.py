@@ -157,7 +157,15 @@ def test_every_api_route_needs_credentials(api: TestClient, people: People) -> N
     checked = 0
     for path, ops in spec["paths"].items():
         for method in ops:
-            url = path.format(case_id=people.case_a, doc_id=people.doc_a, token_id=1, user_id=1, username="x", job_id=1)
+            url = path.format(
+                case_id=people.case_a,
+                doc_id=people.doc_a,
+                token_id=1,
+                user_id=1,
+                username="x",
+                job_id=1,
+                source_id="cnda",
+            )
             r = api.request(method.upper(), url, json={})
             if path == "/api/health":
                 assert r.status_code == 200
