@@ -112,7 +112,8 @@ class CrawlDesk:
                 env["COIDESK_SOURCES_FILE"] = str(self.settings.sources_file.resolve())
             env["COIDESK_CRAWL_ALLOW_PRIVATE"] = "true" if self.settings.crawl_allow_private else "false"
             env["COIDESK_CRAWL_USER_AGENT"] = self.settings.crawl_user_agent
-            self._running[source_id] = subprocess.Popen(
+            # no shell; source_id is a key of the registry (checked above), never free text
+            self._running[source_id] = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "cli.main", "crawl", source_id],
                 env=env,
                 stdout=subprocess.DEVNULL,
