@@ -144,6 +144,7 @@ def test_crawl_stores_searchable_documents_politely_and_incrementally(tmp_path: 
     first = crawl(data, registry, "testsite", check=False)
     assert first.returncode == 0, first.stderr  # broken pages do not fail the crawl
     assert "testsite" in first.stdout
+    assert SECRET_NAME not in first.stdout + first.stderr  # nor in the crawl's own output
     ctx = _open(data)
     try:
         run = ctx.crawls.recent("testsite")[0]
