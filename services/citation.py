@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from config.calendar import MONTHS
-from config.sources import source_name
+from config.sources import source_acronym, source_name
 
 
 def long_date(d: dt.date, locale: str = "en", precision: str = "day") -> str:
@@ -39,3 +39,39 @@ def citation(
         line += f", {label}: {url}"
     accessed_label = "accessed" if locale == "en" else "consulté le"
     return f"{line} [{accessed_label} {long_date(accessed, locale)}]"
+
+
+def euaa_footnote(
+    source: str,
+    title: str,
+    published: dt.date | None,
+    url: str | None,
+    page: int | None = None,
+    paragraph: int | None = None,
+    accessed: dt.date | None = None,
+    locale: str = "en",
+) -> str:
+    """EUAA house style footnote: ``USDOS, 2022 Country Reports ...: Afghanistan, 20 March 2023, url, p. 5``."""
+    parts = [source_acronym(source), title.strip()]
+    parts.append(long_date(published, locale) if published else ("n.d." if locale == "en" else "s.d."))
+    if url:
+        parts.append(url)
+    if page:
+        parts.append(f"p. {page}")
+    elif paragraph:
+        parts.append(f"para. {paragraph}" if locale == "en" else f"§ {paragraph}")
+    return ", ".join(parts)
+
+
+def euaa_bibliography(
+    source: str, title: str, published: dt.date | None, url: str | None, accessed: dt.date, locale: str = "en"
+) -> str:
+    """EUAA bibliography entry: ``USDOS (United States Department of State), title, date, url, accessed date``."""
+    acronym, name = source_acronym(source), source_name(source)
+    author = acronym if acronym == name else f"{acronym} ({name})"
+    parts = [author, title.strip()]
+    parts.append(long_date(published, locale) if published else ("n.d." if locale == "en" else "s.d."))
+    if url:
+        parts.append(url)
+    parts.append(("accessed " if locale == "en" else "consulté le ") + long_date(accessed, locale))
+    return ", ".join(parts)

@@ -1,0 +1,121 @@
+"""Fact verification against the labelled set: how many statuses and top-3 evidence documents are right.
+
+    python bench/verify_eval.py [--data DIR] [--details]
+
+Without --data, loads and enriches the demo corpus in a temporary directory first (about 30 s).
+The set: tests/fixtures/verify_eval/facts.json (statements, expected status and evidence documents).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from config.settings import Settings  # noqa: E402
+from services.context import AppContext  # noqa: E402
+from services.verify import Verifier, VerifyIn  # noqa: E402
+
+SET = ROOT / "tests" / "fixtures" / "verify_eval" / "facts.json"
+
+
+def load_demo(ctx: AppContext) -> None:
+    from analyzers.enricher import Enricher
+    from ingest.enrich import enrich_documents
+    from ingest.pipeline import ingest_corpus
+
+    ingest_corpus(ctx.store, [ROOT / "demo" / "corpus"], received_by="bench")
+    ctx.indexer.drain()
+    enrich_documents(ctx.store, Enricher(n_process=1))
+    ctx.indexer.drain()
+
+
+def evaluate(ctx: AppContext, details: bool = False) -> dict[str, dict[str, float]]:
+    cases = json.loads(SET.read_text())["facts"]
+    out = {}
+    for name, part in (
+        ("development set (rules tuned on it)", [c for c in cases if not c.get("heldout")]),
+        ("held-out set (never tuned on)", [c for c in cases if c.get("heldout")]),
+        ("all", cases),
+    ):
+        print(f"== {name}")
+        out[name] = evaluate_cases(ctx, part, details)
+    return out
+
+
+def evaluate_cases(ctx: AppContext, cases: list[dict], details: bool = False) -> dict[str, float]:
+    verifier = Verifier(ctx.store, ctx.index, ctx.settings, ctx.thesaurus.vocabulary())
+    status_ok = docs_ok = with_docs = 0
+    precision: list[float] = []
+    times = []
+    confusion: dict[tuple[str, str], int] = {}
+    for case in cases:
+        started = time.perf_counter()
+        result = verifier.verify(
+            VerifyIn(statements=case["statement"], country=case["country"], as_of=dt.date.fromisoformat(case["as_of"]))
+        )
+        times.append(time.perf_counter() - started)
+        facts = result["facts"]
+        assert len(facts) == 1, f"{case['id']}: the statement split into {len(facts)} facts"
+        got = facts[0]
+        top3 = list(dict.fromkeys(e["document_id"] for e in got["evidence"] + got["conflicting"]))[:3]
+        ok = got["status"] == case["expected_status"]
+        status_ok += ok
+        confusion[(case["expected_status"], got["status"])] = (
+            confusion.get((case["expected_status"], got["status"]), 0) + 1
+        )
+        expected = set(case["expected_documents"])
+        if expected:
+            with_docs += 1
+            hit = bool(expected & set(top3))
+            docs_ok += hit
+            precision.append(len(expected & set(top3)) / len(top3) if top3 else 0.0)
+        if details or not ok:
+            mark = "ok " if ok else "ERR"
+            print(f"{mark} {case['id']:<22} expected {case['expected_status']:<18} got {got['status']:<18} top3 {top3}")
+    n = len(cases)
+    times.sort()
+    out = {
+        "facts": n,
+        "status_accuracy": status_ok / n,
+        "evidence_hit_at_3": docs_ok / with_docs if with_docs else 0.0,
+        "evidence_precision_at_3": sum(precision) / len(precision) if precision else 0.0,
+        "p50_ms": times[n // 2] * 1000,
+        "max_ms": times[-1] * 1000,
+    }
+    print(f"statuses right: {status_ok}/{n} ({out['status_accuracy']:.0%})")
+    print(f"top-3 evidence contains an expected document: {docs_ok}/{with_docs} ({out['evidence_hit_at_3']:.0%})")
+    print(f"top-3 evidence precision: {out['evidence_precision_at_3']:.2f}")
+    print(f"time per fact: p50 {out['p50_ms']:.0f} ms, max {out['max_ms']:.0f} ms")
+    print("confusion (expected -> got):")
+    for (exp, got_), count in sorted(confusion.items()):
+        print(f"  {exp:<18} -> {got_:<18} {count}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, help="an existing data directory holding the demo corpus")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args()
+    if args.data:
+        ctx = AppContext.open(Settings(data_dir=args.data, _env_file=None))  # type: ignore[call-arg]
+        evaluate(ctx, args.details)
+        ctx.close()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = AppContext.open(Settings(data_dir=Path(tmp), _env_file=None))  # type: ignore[call-arg]
+        load_demo(ctx)
+        evaluate(ctx, args.details)
+        ctx.close()
+
+
+if __name__ == "__main__":
+    main()

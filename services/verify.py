@@ -1,0 +1,616 @@
+"""Checking an applicant's statements against COI (DOMAIN §2).
+
+For each fact: search the COI documents available at the "as of" date (several queries, logged), read
+the passages of the documents found, and weigh each passage against the fact — the same place (or a place
+inside it, or only the region around it), the same actor, the event words, and the dates. The status:
+- ``corroborated``: a passage states the event at that place (or by that actor) with no date against it;
+- ``conflicting``: passages about the same place and event give other dates (both sides are shown);
+- ``partly_consistent``: passages confirm part of it (the region, the actor, not the event or the date);
+- ``no_information``: nothing found — never presented as a contradiction.
+Places are checked against the gazetteer (exists, in which district/province, distances, other spellings).
+
+Statements and results stay in the office: nothing is logged; with a case they are stored with it and
+every read is audited (``services/cases.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from analyzers.actors import default_actors
+from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
+from analyzers.gazetteer import Place, default_gazetteer, distance_km
+from config.calendar import MONTHS
+from config.sources import source_acronym, source_name, source_type
+from services.citation import citation, euaa_footnote
+from services.expansion import Vocabulary, term_keys
+from services.search import SearchParams, build_query
+from store.documents import DocumentStore
+from store.index import SearchIndex
+from store.index.errors import BadQuery
+from store.index.query import Permission
+from textnorm import fold
+
+Status = Literal["corroborated", "partly_consistent", "conflicting", "no_information"]
+_LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ' .-]+$")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+MAX_SPELLINGS = 6
+HITS_PER_QUERY = 15
+MAX_EVIDENCE = 5
+OLD_AFTER = dt.timedelta(days=2 * 365)  # evidence older than this at the "as of" date is flagged (currency)
+
+
+class FactIn(BaseModel):
+    """A fact as the officer validated it (edited or as split)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    text: str = Field(min_length=1, max_length=2000)
+    places: list[str] = Field(default_factory=list, max_length=10)  # gazetteer ids
+    dates: list[str] = Field(default_factory=list, max_length=5)  # ISO date, month, year or range
+    actors: list[str] = Field(default_factory=list, max_length=10)  # actor ids
+    keywords: list[str] = Field(default_factory=list, max_length=15)
+    names: list[str] = Field(default_factory=list, max_length=10)  # names evidence must contain
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, v: list[str]) -> list[str]:
+        for value in v:
+            try:
+                interval(value)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"not an ISO date or period: {value[:30]!r}") from exc
+        return v
+
+    @field_validator("keywords")
+    @classmethod
+    def _words(cls, v: list[str]) -> list[str]:
+        return [fold(w)[:40] for w in v if w.strip()]
+
+
+class VerifyIn(BaseModel):
+    statements: str = Field(min_length=1, max_length=20_000)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    period_from: dt.date | None = None  # the time the statements are about
+    period_to: dt.date | None = None
+    as_of: dt.date | None = None  # evidence available at this date (the decision date); default today
+    case_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
+    facts: list[FactIn] | None = Field(default=None, max_length=30)  # None: split the statements
+    sources_include: list[str] = Field(default_factory=list, max_length=30)
+    sources_exclude: list[str] = Field(default_factory=list, max_length=30)
+    min_sources: int = Field(default=1, ge=1, le=5)  # independent sources needed to call a fact corroborated
+
+
+@dataclass
+class Passage:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    place_ids: set[str] = field(default_factory=set)
+    actor_ids: set[str] = field(default_factory=set)
+    dates: list[tuple[dt.date, dt.date | None, str, int]] = field(default_factory=list)  # first, last, value, at
+
+
+@dataclass
+class Weighed:
+    passage: Passage
+    place: Literal["exact", "within", "region", "none", "n/a"]
+    actor: bool | None  # None: the fact names no actor
+    words: float  # share of the event words found
+    date: Literal["match", "conflict", "unknown", "undated", "before", "n/a"]
+    score: float
+    names: bool = True  # the names no list knows, if the fact has any, are in the passage
+
+    @property
+    def anchored(self) -> bool:
+        """About the same place or actor as the fact."""
+        return self.place in ("exact", "within") or bool(self.actor)
+
+
+def fact_from_input(f: FactIn) -> Fact:
+    gaz, actors = default_gazetteer(), default_actors()
+    places = [FactPlace(p.id, p.name, p.name, p.country, p.level) for pid in f.places if (p := gaz.by_id.get(pid))]
+    named = [FactActor(a.id, a.name, a.name) for aid in f.actors if (a := actors.by_id.get(aid))]
+    dates = []
+    for value in f.dates:
+        start, end = interval(value)
+        dates.append(
+            {"value": value, "text": value, "start": start.isoformat(), "end": end.isoformat() if end else None}
+        )
+    return Fact(f.id, f.text, places, dates, named, list(f.keywords), [fold(n) for n in f.names])
+
+
+def _paragraphs(text: str) -> Iterable[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each passage: paragraphs, long ones cut into sentence windows."""
+    number = 0
+    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        number += 1
+        start, end = m.span()
+        if end - start <= 900:
+            yield start, end, number
+            continue
+        cuts = [start] + [start + s.end() for s in re.finditer(r"(?<=[.!?])\s+", m.group())] + [end]
+        i = 0
+        while i < len(cuts) - 1:  # windows of about two sentences
+            j = i + 1
+            while j < len(cuts) - 1 and cuts[j] - cuts[i] < 350:
+                j += 1
+            yield cuts[i], cuts[j], number
+            i = j
+
+
+def _key(word: str) -> str:
+    """Cognate key: the first four letters of words of five or more (attaque ~ attack), short words whole."""
+    w = fold(word)
+    return w[:4] if len(w) >= 5 else w
+
+
+def _prefixes(words: Iterable[str]) -> set[str]:
+    return {_key(w) for w in words if len(w) >= 3}
+
+
+def _event_groups() -> tuple[list[list[str]], dict[str, list[int]]]:
+    groups = json.loads((CONFIG / "events.json").read_text(encoding="utf-8"))["groups"]
+    by_key: dict[str, list[int]] = {}
+    for i, words in enumerate(groups):
+        for w in words:
+            if " " not in w:
+                by_key.setdefault(_key(w), []).append(i)
+    return groups, by_key
+
+
+EVENT_GROUPS, _EVENT_GROUPS = _event_groups()
+
+
+_NOT_SINCE = re.compile(r"\b(not|never|no|pas|jamais|aucune?|plus)\b.{0,80}\b(since|depuis)\b", re.I)
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:er|st|nd|rd|th)?\s+("
+    + "|".join(MONTHS["fr"] + MONTHS["en"])
+    + r")\b|\b("
+    + "|".join(MONTHS["en"])
+    + r")\s+(\d{1,2})\b",
+    re.I,
+)
+
+
+def _sentence_spans(text: str, offset: int) -> Iterable[tuple[int, int]]:
+    start = 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z«\"(])", text):
+        yield offset + start, offset + m.start()
+        start = m.end()
+    yield offset + start, offset + len(text)
+
+
+def _same_day(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) -> bool:
+    """A day and month without a year ("on July 19") that is the fact's day (the report's year is implied)."""
+    days = {(a.day, a.month) for a, b in fact_dates if b == a}
+    if not days:
+        return False
+    names = [m.lower() for m in MONTHS["fr"]] + [m.lower() for m in MONTHS["en"]]
+    for m in _DAY_MONTH.finditer(sentence):
+        day, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if (int(day), names.index(month.lower()) % 12 + 1) in days:
+            return True
+    return False
+
+
+CONTEMPORARY = dt.timedelta(days=2 * 365)
+
+
+def _contemporaneous(fact_dates: list[tuple[dt.date, dt.date | None]], doc: Any) -> bool:
+    """The document was published within two years after the events (or, undated, its title names a year
+    of them: "2014 Country Reports ...")."""
+    start = min(a for a, _ in fact_dates)
+    end = max((b or dt.date.today()) for _, b in fact_dates)
+    if doc.published is not None:
+        return start <= doc.published <= end + CONTEMPORARY
+    years = {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", doc.title or "")}
+    return any(start.year - 1 <= y <= end.year + 1 for y in years)
+
+
+def _same_year(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) -> bool:
+    """A bare year in the sentence that states the event ("the 2009 stadium massacre") within the fact's years."""
+    years = {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)}
+    return any(a.year <= y <= (b or dt.date.max).year for a, b in fact_dates for y in years)
+
+
+def _overlap(a: tuple[dt.date, dt.date | None], b: tuple[dt.date, dt.date | None], slack: dt.timedelta) -> bool:
+    a_end = a[1] or dt.date.max
+    b_end = b[1] or dt.date.max
+    return a[0] - slack <= b_end and b[0] - slack <= a_end
+
+
+class Verifier:
+    def __init__(self, store: DocumentStore, index: SearchIndex, settings: Any, vocabulary: Vocabulary) -> None:
+        self.store, self.index, self.settings, self.vocabulary = store, index, settings, vocabulary
+        self.gaz = default_gazetteer()
+        self.actors = default_actors()
+
+    # ---- facts ----------------------------------------------------------------------------------
+    def split(self, statements: str, country: str | None) -> list[dict[str, Any]]:
+        return [f.to_json() for f in split_facts(statements, country, self.gaz, self.actors)]
+
+    # ---- verification -----------------------------------------------------------------------------
+    def verify(self, data: VerifyIn, today: dt.date | None = None) -> dict[str, Any]:
+        as_of = data.as_of or today or dt.date.today()
+        facts = (
+            [fact_from_input(f) for f in data.facts]
+            if data.facts is not None
+            else split_facts(data.statements, data.country, self.gaz, self.actors)
+        )
+        log: list[dict[str, Any]] = []
+        all_places = [p for f in facts for p in f.places]
+        results = [self._verify_fact(f, data, as_of, log, all_places) for f in facts]
+        consulted = sorted({e["source"] for r in results for e in r["evidence"] + r["conflicting"]})
+        return {
+            "as_of": as_of.isoformat(),
+            "country": data.country,
+            "period": [
+                data.period_from.isoformat() if data.period_from else None,
+                data.period_to.isoformat() if data.period_to else None,
+            ],
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "facts": results,
+            "search_log": log,
+            "sources_consulted": [{"id": s, "name": source_name(s), "type": source_type(s)} for s in consulted],
+        }
+
+    def _queries(self, fact: Fact) -> list[tuple[str, str]]:
+        """(purpose, query) pairs, most precise first; each names a place, an actor or the event words."""
+
+        def group(terms: Iterable[str]) -> str:
+            unique = list(dict.fromkeys(t.strip().replace('"', "") for t in terms if t and t.strip()))
+            quoted = [f'"{t}"' if not re.fullmatch(r"[^\W_]+", t) else t for t in unique]
+            return "(" + " OR ".join(quoted) + ")" if quoted else ""
+
+        places = [s for p in fact.places for s in self._spellings(p.id, p.text)]
+        parents = [
+            s
+            for p in fact.places
+            if (place := self.gaz.by_id.get(p.id))
+            for parent in self.gaz.parents(place)
+            if parent.level != "country"
+            for s in self._spellings(parent.id, parent.name)
+        ]
+        actors = [
+            s
+            for a in fact.actors
+            for s in list(dict.fromkeys([a.text, *self.actors.spellings(a.id)]))[:MAX_SPELLINGS]
+            if _LATIN.match(s)
+        ]
+        words = [w for k in fact.keywords[:6] for w in self._event_words(k)][:16]
+        queries = []
+        if places:
+            if actors or words:
+                queries.append(("place+event", f"{group(places)} {group(actors + words)}"))
+            queries.append(("place", group(places)))
+        if parents:
+            queries.append(("region+event", f"{group(parents)} {group(words or actors)}".strip()))
+        if actors:
+            queries.append(("actor+event", f"{group(actors)} {group(words)}".strip()))
+        if not queries and words:
+            queries.append(("event", group(words)))
+        return queries
+
+    def _spellings(self, place_id: str, as_written: str) -> list[str]:
+        place = self.gaz.by_id.get(place_id)
+        names = [as_written, *([place.name] if place else []), *self.gaz.spellings(place_id)]
+        out = [n for n in dict.fromkeys(names) if n and _LATIN.match(n) and len(n) >= 3]
+        return out[:MAX_SPELLINGS]
+
+    def _search(self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]]) -> list[str]:
+        filters: dict[str, list[str]] = {"kind": ["coi"]}
+        if data.country:
+            filters["country"] = [data.country]
+        if data.sources_include:
+            filters["source"] = list(data.sources_include)
+        if data.sources_exclude:
+            filters.setdefault("source", []).extend(f"-{s}" for s in data.sources_exclude)
+        found: list[str] = []
+        for purpose, q in self._queries(fact):
+            params = SearchParams(q=q, filters=filters, size=HITS_PER_QUERY, facets="none")
+            try:
+                query = build_query(params, self.settings, Permission(), highlight=False, vocabulary=self.vocabulary)
+                result = self.index.search(query)
+            except BadQuery as exc:
+                log.append({"fact": fact.id, "purpose": purpose, "query": q, "error": exc.code})
+                continue
+            ids = [h.id for h in result.hits]
+            log.append(
+                {
+                    "fact": fact.id,
+                    "purpose": purpose,
+                    "query": q,
+                    "filters": filters,
+                    "published_by": as_of.isoformat(),  # later documents are set aside (undated ones kept)
+                    "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "hits": result.total,
+                    "sources": sorted({h.source for h in result.hits}),
+                }
+            )
+            found.extend(i for i in ids if i not in found)
+        return found
+
+    def _passages(self, doc_ids: list[str], as_of: dt.date) -> tuple[dict[str, Any], list[Passage]]:
+        """Passages of the documents published by the "as of" date (undated documents are kept, flagged)."""
+        docs = {d.id: d for d in self.store.get_many(doc_ids) if d.published is None or d.published <= as_of}
+        enrichments = self.store.enrichments(doc_ids)
+        passages = []
+        for doc_id in doc_ids:
+            d = docs.get(doc_id)
+            if d is None or d.kind != "coi":
+                continue
+            shift = len(d.title) + 1  # enrichment offsets count from the title ("title\ntext")
+            mentions = [
+                {**m, "start": m.get("start", -1) - shift}
+                for m in (enrichments.get(doc_id) or {}).get("mentions", [])
+                if m.get("start", -1) >= shift
+            ]
+            for start, end, number in _paragraphs(d.text):
+                inside = [m for m in mentions if start <= m["start"] < end]
+                p = Passage(doc_id, start, end, d.text[start:end], number)
+                p.place_ids = {m["value"] for m in inside if m["type"] == "place"}
+                p.actor_ids = {m["value"] for m in inside if m["type"] == "actor"}
+                for m in inside:
+                    if m["type"] == "date" and m.get("extra", {}).get("start"):
+                        end_iso = m["extra"].get("end")
+                        first = dt.date.fromisoformat(m["extra"]["start"])
+                        last = dt.date.fromisoformat(end_iso) if end_iso else None
+                        p.dates.append((first, last, m["value"], m["start"]))
+                passages.append(p)
+        return docs, passages
+
+    def _event_words(self, word: str) -> list[str]:
+        """The word and the other words of its event groups (``config/events.json``), both languages."""
+        key = _key(word)
+        out = [word]
+        for g in _EVENT_GROUPS.get(key, []):
+            out.extend(EVENT_GROUPS[g])
+        return list(dict.fromkeys(out))
+
+    def _name_keys(self, name: str) -> set[str]:
+        """A name must be found whole: each part of "mayo-sava", under its cognate key."""
+        return {_key(part) for part in re.split(r"[-\s]+", name) if len(part) >= 3}
+
+    def _keyword_keys(self, words: list[str]) -> list[set[str]]:
+        """Per event word: its cognate keys, those of its event group and of the thesaurus concept it names."""
+        out = []
+        for w in words:
+            keys = {_key(x) for x in self._event_words(w) for x in fold(x).split()}
+            groups: set[int] = set()
+            for key in term_keys(w):
+                groups |= self.vocabulary.keys.get(key, set())
+            for g in groups:
+                for term in self.vocabulary.groups[g]:
+                    keys |= _prefixes(fold(t) for t in _WORD.findall(term))
+            out.append(keys)
+        return out
+
+    def _weigh(self, fact: Fact, p: Passage, word_keys: list[set[str]], doc: Any) -> Weighed:
+        fact_places = [self.gaz.by_id[x.id] for x in fact.places if x.id in self.gaz.by_id]
+        if not fact_places:
+            place: Literal["exact", "within", "region", "none", "n/a"] = "n/a"
+        else:
+            place = "none"
+            for fp in fact_places:
+                if fp.id in p.place_ids or (fp.level == "country" and fp.country in (doc.countries or [])):
+                    place = "exact"  # named here, or the whole document is about that country
+                    break
+                inner = [self.gaz.by_id[i] for i in p.place_ids if i in self.gaz.by_id]
+                if fp.level != "city" and any(fp in self.gaz.parents(q) for q in inner):
+                    place = "within"
+                elif any(q.id in p.place_ids for q in self.gaz.parents(fp) if q.level != "country"):
+                    place = "region" if place == "none" else place
+        actor = None if not fact.actors else any(a.id in p.actor_ids for a in fact.actors)
+        # the event words are counted over the passage; its dates are read in the sentence that says the
+        # event best (a passage often tells several events, each with its own date)
+        best_rank, best = (0.0, False), (p.start, p.end)
+        for a, b in _sentence_spans(p.text, p.start):
+            tokens = _prefixes(fold(w) for w in _WORD.findall(p.text[a - p.start : b - p.start]))
+            share = (sum(1 for keys in word_keys if keys & tokens) / len(word_keys)) if word_keys else 0.0
+            rank = (share, any(a <= at < b for *_, at in p.dates))  # equal words: the sentence with a date
+            if rank > best_rank:
+                best_rank, best = rank, (a, b)
+        folded = [fold(w) for w in _WORD.findall(p.text)]
+        tokens = _prefixes(folded)
+        words = (sum(1 for keys in word_keys if keys & tokens) / len(word_keys)) if word_keys else 0.0
+        names = all(any(self._name_keys(alt) <= tokens for alt in self._event_words(n)) for n in fact.names)
+        date: Literal["match", "conflict", "unknown", "undated", "before", "n/a"] = "n/a"
+        fact_dates = [interval(d["value"]) for d in fact.dates]
+        if fact_dates:
+            slack = dt.timedelta(days=31)
+            sentence = p.text[best[0] - p.start : best[1] - p.start]
+            stated: list[tuple[dt.date, dt.date | None]] = [
+                (a, b) for a, b, _, at in p.dates if best[0] <= at < best[1]
+            ]
+            matching = [st for st in stated if any(_overlap(fd, st, slack) for fd in fact_dates)]
+            if matching and all(b is None for _, b in matching) and _NOT_SINCE.search(sentence):
+                date = "conflict"  # "elections have not taken place since 1993" against "elections in 2010"
+            elif matching or _same_day(fact_dates, sentence) or _same_year(fact_dates, sentence):
+                date = "match"
+            elif stated:
+                date = "conflict"
+            elif _contemporaneous(fact_dates, doc):
+                date = "unknown"  # undated here, but the document reports on that time
+            else:
+                date = "undated"  # the event is reported without a date, in a document of another time
+            published = doc.published
+            if published and all(published < fd[0] for fd in fact_dates):
+                date = "before"  # published before the events: it can neither confirm nor contradict them
+        score = {"exact": 3.0, "within": 2.5, "region": 1.0, "none": 0.0, "n/a": 0.0}[place]
+        score += 2.0 if actor else 0.0
+        score += 3.0 * words
+        score += {"match": 2.0, "conflict": 0.5, "unknown": 0.0, "undated": 0.0, "before": -10.0, "n/a": 0.0}[date]
+        return Weighed(p, place, actor, words, date, score, names)
+
+    def _checked(self, fact: Fact, country: str | None) -> Fact:
+        """The places a fact is checked against: a country named next to a place inside it adds nothing (the
+        place is what must be found); a fact naming no place is about the country the officer gave."""
+        inner = {p.country for p in fact.places if p.level != "country"}
+        places = [p for p in fact.places if not (p.level == "country" and p.country in inner)]
+        if not places and country and f"iso:{country}" in self.gaz.by_id:
+            c = self.gaz.by_id[f"iso:{country}"]
+            places = [FactPlace(c.id, c.name, c.name, c.country, "country")]
+        return Fact(fact.id, fact.text, places, fact.dates, fact.actors, fact.keywords, fact.names)
+
+    def _verify_fact(
+        self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]], all_places: list[FactPlace]
+    ) -> dict[str, Any]:
+        checked = self._checked(fact, data.country)
+        doc_ids = self._search(checked, data, as_of, log)
+        docs, passages = self._passages(doc_ids, as_of)
+        word_keys = self._keyword_keys(fact.keywords)
+        weighed = sorted(
+            (self._weigh(checked, p, word_keys, docs[p.doc_id]) for p in passages),
+            key=lambda w: -w.score,
+        )
+        needs_place = bool(checked.places)
+        needs_actor = bool(fact.actors)
+
+        def about_it(w: Weighed) -> bool:
+            if needs_place and w.place not in ("exact", "within"):
+                return needs_actor and bool(w.actor) and w.place == "region"
+            return (not needs_place or w.place in ("exact", "within")) or bool(w.actor)
+
+        support = [
+            w
+            for w in weighed
+            if about_it(w)
+            and (w.actor is not False or needs_place)
+            and w.words >= 0.5
+            and w.date in ("match", "unknown", "n/a")
+            and w.names
+            and (w.place != "n/a" or w.actor or w.date == "match")
+        ]
+        # other dates for the same event at the same place (or by the same actor): both sides are shown.
+        # Wording that merely sounds negative is not taken as a contradiction.
+        against = [w for w in weighed if about_it(w) and w.words >= 0.6 and w.date == "conflict" and w.names]
+        implicit = bool(checked.places) and not fact.places  # only the country the officer gave
+        partial = [
+            w
+            for w in weighed
+            if w.date != "before"
+            and not (implicit and not w.names and not w.actor)  # a name we cannot place, not in the passage
+            and w not in support
+            and w not in against
+            and (w.place in ("exact", "within", "region") or w.actor)
+            and (w.words >= 0.25 or w.place in ("exact", "within"))
+        ]
+        support_sources = {docs[w.passage.doc_id].source for w in support}
+        status: Status
+        if support and against:
+            status = "conflicting"
+        elif support and len(support_sources) >= data.min_sources:
+            status = "corroborated"
+        elif against:
+            status = "conflicting"
+        elif support or partial:
+            status = "partly_consistent"
+        else:
+            status = "no_information"
+        shown = self._pick(support or partial, docs)
+        contra = self._pick(against, docs)
+        evidence = [self._evidence(w, docs, data, as_of) for w in shown]
+        conflicting = [self._evidence(w, docs, data, as_of) for w in contra]
+        return {
+            "fact": fact.to_json(),
+            "status": status,
+            "evidence": evidence,
+            "conflicting": conflicting,
+            "places": [self._place_check(p, all_places) for p in fact.places],
+            "flags": self._flags(evidence + conflicting, as_of),
+        }
+
+    @staticmethod
+    def _pick(weighed: list[Weighed], docs: dict[str, Any]) -> list[Weighed]:
+        out: list[Weighed] = []
+        per_doc: dict[str, int] = {}
+        for w in weighed:
+            if per_doc.get(w.passage.doc_id, 0) >= 2:
+                continue
+            per_doc[w.passage.doc_id] = per_doc.get(w.passage.doc_id, 0) + 1
+            out.append(w)
+            if len(out) >= MAX_EVIDENCE:
+                break
+        return out
+
+    def _evidence(self, w: Weighed, docs: dict[str, Any], data: VerifyIn, as_of: dt.date) -> dict[str, Any]:
+        d = docs[w.passage.doc_id]
+        starts = (d.extra or {}).get("page_starts") or []
+        page = None
+        if len(starts) > 1:
+            page = sum(1 for s in starts if s <= w.passage.start) or 1
+        accessed = as_of if d.added.date() > as_of else d.added.date()
+        return {
+            "document_id": d.id,
+            "title": d.title,
+            "source": d.source,
+            "source_name": source_name(d.source),
+            "source_acronym": source_acronym(d.source),
+            "source_type": source_type(d.source),
+            "published": d.published.isoformat() if d.published else None,
+            "url": d.url,
+            "sha256": d.sha256,
+            "version": d.version,
+            "passage": w.passage.text.strip(),
+            "start": w.passage.start,
+            "end": w.passage.end,
+            "page": page,
+            "paragraph": w.passage.paragraph,
+            "event_dates": [v for _, _, v, _ in w.passage.dates],
+            "match": {"place": w.place, "actor": w.actor, "words": round(w.words, 2), "date": w.date},
+            "citation": citation(d.source, d.title, d.published, d.url, d.added.date(), "en", page=page),
+            "footnote": euaa_footnote(d.source, d.title, d.published, d.url, page, w.passage.paragraph, accessed),
+        }
+
+    def _place_check(self, fp: FactPlace, all_places: list[FactPlace]) -> dict[str, Any]:
+        place: Place | None = self.gaz.by_id.get(fp.id)
+        if place is None:
+            return {"as_written": fp.text, "found": False}
+        others: list[dict[str, Any]] = []
+        for other in all_places:
+            q = self.gaz.by_id.get(other.id)
+            if q is None or q.id == place.id or q.level == "country":
+                continue
+            km = distance_km(place, q)
+            if km is not None and not any(o["id"] == q.id for o in others):
+                others.append({"id": q.id, "name": q.name, "km": round(km)})
+        return {
+            "as_written": fp.text,
+            "found": True,
+            "id": place.id,
+            "name": place.name,
+            "level": place.level,
+            "country": place.country,
+            "in": [p.name for p in self.gaz.parents(place)],
+            "lat": place.lat,
+            "lon": place.lon,
+            "spellings": self.gaz.spellings(place.id)[:15],
+            "distances": others,
+        }
+
+    @staticmethod
+    def _flags(evidence: list[dict[str, Any]], as_of: dt.date) -> list[str]:
+        if not evidence:
+            return []
+        flags = []
+        if len({e["source"] for e in evidence}) == 1:
+            flags.append("single_source")
+        dates = [dt.date.fromisoformat(e["published"]) for e in evidence if e["published"]]
+        if dates and all(as_of - d > OLD_AFTER for d in dates):
+            flags.append("old_evidence")
+        if len({e["source_type"] for e in evidence}) == 1:
+            flags.append("one_source_type")
+        if any(e["published"] is None for e in evidence):
+            flags.append("undated_evidence")
+        return flags
