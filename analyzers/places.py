@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -230,19 +229,19 @@ def rank_countries(
 ) -> list[str]:
     """Countries the document is about, most relevant first: metadata, then mentions weighted by
     kind (country names and demonyms 1, places inside the country 0.5) and position (title x3)."""
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     title_len = len(title)
     for m in places:
         weight = 1.0 if m.extra.get("level") == "country" else 0.5
         if m.start < title_len:
             weight *= 3
-        score[m.extra["country"]] += weight
+        score[m.extra["country"]] = score.get(m.extra["country"], 0.0) + weight
     dem = demonyms()
     for raw, start, _ in iter_raw_tokens(text):
         code = dem.get(fold(raw))
         if code:
-            score[code] += 3.0 if start < title_len else 1.0
-    ranked = [c for c, _ in score.most_common()]
+            score[code] = score.get(code, 0.0) + (3.0 if start < title_len else 1.0)
+    ranked = sorted(score, key=lambda c: -score[c])  # stable: ties keep first-seen order, as most_common
     top = score[ranked[0]] if ranked else 0
     keep = [c for c in ranked if score[c] >= max(2.0, 0.25 * top)]
     return list(dict.fromkeys([*metadata, *keep]))

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Loopback and private addresses are refused (SSRF); a test site or an intranet mirror needs this on
     crawl_allow_private: bool = False
     crawl_schedule: bool = False  # the server runs each source's schedule (daily/weekly)
+    # Reports: a folder of the research desk's own templates (report.fr.html, report.fr.docx, ...)
+    report_templates: Path | None = None
 
     @property
     def sqlalchemy_url(self) -> str:

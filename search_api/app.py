@@ -33,6 +33,7 @@ from search_api import (
     place_routes,
     thesaurus_routes,
     upload_routes,
+    verify_routes,
 )
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(thesaurus_routes.router)
     app.include_router(upload_routes.router)
     app.include_router(crawl_routes.router)
+    app.include_router(verify_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)

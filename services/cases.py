@@ -31,7 +31,7 @@ from services.case_inputs import CaseChange, CaseIn, GrantIn, InterviewIn, Locat
 from services.errors import Forbidden, InvalidInput, NotFound
 from store.accounts import User
 from store.audit import AuditEntry, AuditLog
-from store.cases import Applicant, Case, CaseGrant, CaseNote, Interview, Location, Movement
+from store.cases import Applicant, Case, CaseGrant, CaseNote, CaseVerification, Interview, Location, Movement
 from store.db import Database
 from store.documents import DocumentStore
 from store.index.query import Permission
@@ -164,6 +164,57 @@ class CaseService:
         job_id = submit(self.store, self.jobs, data, filename, p.username, fields)
         self.audit.append([AuditEntry(p.username, "case.document.add", case.id)])
         return job_id
+
+    # ---- fact verifications (statements and results are case data) --------------------------------
+    def check_verify(self, p: Principal, case_id: str) -> None:
+        """Refused (and audited) unless the user may work on the whole case."""
+        with self.db.session() as s:
+            self._load(s, p, case_id, "case.verification.add", "full")
+
+    def save_verification(self, p: Principal, case_id: str, request: dict[str, Any], result: dict[str, Any]) -> int:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.verification.add", "full")
+            row = CaseVerification(case_id=case.id, created_by=p.username, request=request, result=result)
+            s.add(row)
+            s.flush()
+            self.audit.append([AuditEntry(p.username, "case.verification.add", case.id)], s)
+            return row.id
+
+    def verifications(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.verification.list", "full")
+            rows = s.scalars(
+                select(CaseVerification).where(CaseVerification.case_id == case.id).order_by(CaseVerification.id.desc())
+            )
+            out = [
+                {
+                    "id": r.id,
+                    "created_by": r.created_by,
+                    "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
+                    "facts": len(r.result.get("facts", [])),
+                    "statuses": [f["status"] for f in r.result.get("facts", [])],
+                }
+                for r in rows
+            ]
+            self.audit.append([AuditEntry(p.username, "case.verification.list", case.id)], s)
+            return out
+
+    def verification(self, p: Principal, case_id: str, verification_id: int) -> dict[str, Any]:
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.verification.view", "full")
+            row = s.get(CaseVerification, verification_id)
+            if row is None or row.case_id != case.id:
+                raise NotFound(str(verification_id))
+            self.audit.append([AuditEntry(p.username, "case.verification.view", case.id)], s)
+            return {
+                "id": row.id,
+                "case_id": case.id,
+                "reference": case.reference,
+                "created_by": row.created_by,
+                "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
+                "request": row.request,
+                "result": row.result,
+            }
 
     def documents(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
         with self.db.session() as s:

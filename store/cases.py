@@ -69,6 +69,21 @@ class CaseNote(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class CaseVerification(Base):
+    """A fact verification made for the case: the statements, the facts as the officer validated them
+    and the result (evidence, statuses, search log). Case data: read and written through the audited
+    case service only, never logged."""
+
+    __tablename__ = "case_verifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(32), ForeignKey("cases.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    request: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    result: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+
+
 class CaseGrant(Base):
     """Access to one case given to one user (a legal consultant, a civil registrar) by the division head."""
 

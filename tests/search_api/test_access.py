@@ -71,6 +71,7 @@ ROUTES = [
     ("PATCH", "/api/cases/{case}", {"status": "interviewed"}, "full"),
     ("POST", "/api/cases/{case}/grants", {"username": "visitor"}, "full"),
     ("POST", "/api/cases/{case}/movements", {"to_location": "MAG-1"}, "location"),
+    ("GET", "/api/cases/{case}/verifications", None, "full"),
 ]
 SPECIAL = {
     # only the head of the case's division grants access
@@ -165,6 +166,7 @@ def test_every_api_route_needs_credentials(api: TestClient, people: People) -> N
                 username="x",
                 job_id=1,
                 source_id="cnda",
+                verification_id=1,
             )
             r = api.request(method.upper(), url, json={})
             if path == "/api/health":
