@@ -31,6 +31,7 @@ from search_api import (
     crawl_routes,
     errors,
     place_routes,
+    report_routes,
     thesaurus_routes,
     upload_routes,
     verify_routes,
@@ -46,6 +47,7 @@ from services.context import AppContext
 from services.crawls import CrawlSchedule
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
+from services.reports import may_write as may_write_report
 from services.search import SearchParams, encode_cursor, search_as
 from store.index.query import FILTER_FIELDS, SearchResult
 from store.models import Document
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(upload_routes.router)
     app.include_router(crawl_routes.router)
     app.include_router(verify_routes.router)
+    app.include_router(report_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)
@@ -315,6 +318,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         c: Ctx,
         lang: str | None = None,
         page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+        cite: Annotated[str | None, Query(max_length=5000)] = None,
     ) -> HTMLResponse:
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, user, doc_id, "document.view")
@@ -328,6 +332,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             enrichment=enrichment,
             may_correct=may_correct_enrichment(user),
             versions=version_changes(d, c.store.versions(d.id)),
+            # "cite in a report": open drafts and their sections (never for case documents)
+            open_reports=c.reports.writable(user) if d.kind != "case_document" else [],
+            may_cite=may_write_report(user) and d.kind != "case_document",
+            cite=re.sub(r"</?mark>", "", cite or ""),
         )
 
     @app.post("/documents/{doc_id}/corrections", include_in_schema=False)

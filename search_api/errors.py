@@ -40,6 +40,10 @@ INPUT_STATUS = {
     "case_exists": 409,
     "location_exists": 409,
     "crawl_running": 409,
+    "report_published": 409,
+    "report_not_draft": 409,
+    "report_not_in_review": 409,
+    "report_not_published": 409,
 }
 
 

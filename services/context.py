@@ -11,6 +11,7 @@ from services.auth import Accounts
 from services.cases import CaseService
 from services.crawls import CrawlDesk
 from services.places import PlaceDesk
+from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
 from store.actor_entries import ActorEntries
 from store.archive import Archive
@@ -40,6 +41,7 @@ class AppContext:
     jobs: Jobs
     crawls: CrawlRuns
     crawl_desk: CrawlDesk
+    reports: ReportDesk
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -68,6 +70,7 @@ class AppContext:
             jobs,
             crawls,
             CrawlDesk(crawls, store, settings),
+            ReportDesk(db, store),
         )
 
     def close(self) -> None:

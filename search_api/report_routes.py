@@ -1,0 +1,268 @@
+"""COI reports and query responses: API and pages (list, editor, workflow, exports, citing a passage from
+a document page or a search result)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from reports.render import render_docx, render_html, render_pdf
+from search_api.auth import CurrentUser, ctx_of
+from search_api.rendering import locale_of, render
+from services.context import AppContext
+from services.reports import CommentIn, PassageIn, ReportIn, SectionIn, may_write
+
+router = APIRouter()
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+ReportId = Annotated[int, Path(ge=1, le=2**62)]
+ItemId = Annotated[int, Path(ge=1, le=2**62)]
+Format = Literal["pdf", "docx", "html"]
+MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _export(c: AppContext, report: dict[str, Any], fmt: str) -> Response:
+    doc = c.reports.document(report)
+    templates = c.settings.report_templates
+    if fmt == "pdf":
+        body: bytes = render_pdf(doc, templates)
+    elif fmt == "docx":
+        body = render_docx(doc, templates)
+    else:
+        body = render_html(doc, templates).encode()
+    name = f"rapport-{report['id']}-v{report['version']}.{fmt}"
+    return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- API ------------------------------------------------------------------------------------------
+@router.get("/api/reports", tags=["reports"])
+def list_reports(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+    return c.reports.summaries()
+
+
+@router.post("/api/reports", status_code=201, tags=["reports"])
+def create_report(data: ReportIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+    """A new draft (research desk): terms of reference, methodology, disclaimer (EUAA wording by default)."""
+    return {"id": c.reports.create(user, data)}
+
+
+@router.get("/api/reports/{report_id}", tags=["reports"])
+def get_report(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    """The report with its sections, citations (each pinned to a document version, with ``source_changed``
+    when the document changed since) and review comments."""
+    return c.reports.get(report_id)
+
+
+@router.post("/api/reports/{report_id}/sections", status_code=201, tags=["reports"])
+def add_section(report_id: ReportId, data: SectionIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+    return {"id": c.reports.add_section(user, report_id, data)}
+
+
+@router.put("/api/reports/{report_id}/sections/{section_id}", tags=["reports"])
+def edit_section(report_id: ReportId, section_id: ItemId, data: SectionIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.edit_section(user, report_id, section_id, data)
+    return {"status": "ok"}
+
+
+@router.post("/api/reports/{report_id}/citations", status_code=201, tags=["reports"])
+def add_passage(report_id: ReportId, data: PassageIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+    """A passage of a document (its current version) as a quotation or paraphrase in a section."""
+    return {"id": c.reports.add_passage(user, report_id, data)}
+
+
+@router.delete("/api/reports/{report_id}/citations/{citation_id}", tags=["reports"])
+def remove_passage(report_id: ReportId, citation_id: ItemId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.remove_citation(user, report_id, citation_id)
+    return {"status": "ok"}
+
+
+@router.post("/api/reports/{report_id}/submit", tags=["reports"])
+def submit(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.submit(user, report_id)
+    return {"status": "in_review"}
+
+
+@router.post("/api/reports/{report_id}/comments", status_code=201, tags=["reports"])
+def comment(report_id: ReportId, data: CommentIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.comment(user, report_id, data)
+    return {"status": "ok"}
+
+
+@router.post("/api/reports/{report_id}/publish", tags=["reports"])
+def publish(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.publish(user, report_id)
+    return {"status": "published"}
+
+
+@router.post("/api/reports/{report_id}/reopen", tags=["reports"])
+def reopen(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    c.reports.reopen(user, report_id)
+    return {"status": "draft"}
+
+
+@router.get("/api/reports/{report_id}/export", tags=["reports"])
+def export(report_id: ReportId, user: CurrentUser, c: Ctx, format: Annotated[Format, Query()] = "pdf") -> Response:
+    """The report now, in PDF, DOCX or HTML (French or English template, per the report's language)."""
+    return _export(c, c.reports.get(report_id), format)
+
+
+@router.get("/api/reports/{report_id}/versions/{version}/export", tags=["reports"])
+def export_version(
+    report_id: ReportId, version: ItemId, user: CurrentUser, c: Ctx, format: Annotated[Format, Query()] = "pdf"
+) -> Response:
+    """A version as it was submitted or published, rebuilt from its snapshot and the pinned originals."""
+    return _export(c, c.reports.snapshot(report_id, version), format)
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+@router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+def reports_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    return render(
+        "reports.html",
+        request,
+        locale_of(request, lang),
+        user,
+        reports=c.reports.summaries(),
+        may_write=may_write(user),
+    )
+
+
+@router.post("/reports", include_in_schema=False)
+def create_form(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    title: Annotated[str, Form(max_length=300)],
+    kind: Annotated[Literal["report", "query_response"], Form()] = "report",
+    report_locale: Annotated[Literal["fr", "en"], Form()] = "fr",
+    country: Annotated[str, Form(max_length=3)] = "",
+    reference: Annotated[str, Form(max_length=64)] = "",
+    questions: Annotated[str, Form(max_length=20_000)] = "",
+    sources: Annotated[str, Form(max_length=5000)] = "",
+    period: Annotated[str, Form(max_length=200)] = "",
+    reviewers: Annotated[str, Form(max_length=500)] = "",
+    lang: str | None = None,
+) -> Response:
+    data = ReportIn.model_validate(
+        {
+            "kind": kind,
+            "locale": report_locale,
+            "title": title,
+            "country": country.strip().upper() or None,
+            "reference": reference.strip() or None,
+            "questions": questions.splitlines(),
+            "sources": sources,
+            "period": period,
+            "reviewers": [r.strip() for r in reviewers.replace(";", ",").split(",") if r.strip()],
+        }
+    )
+    report_id = c.reports.create(user, data)
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False)
+def report_page(request: Request, report_id: ReportId, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    report = c.reports.get(report_id)
+    return render(
+        "report.html",
+        request,
+        locale_of(request, lang),
+        user,
+        report=report,
+        may_write=may_write(user),
+        changed=[x for s in report["sections"] for x in s["citations"] if x["source_changed"]],
+    )
+
+
+@router.post("/reports/{report_id}/sections", include_in_schema=False)
+def add_section_form(
+    request: Request,
+    report_id: ReportId,
+    user: CurrentUser,
+    c: Ctx,
+    title: Annotated[str, Form(max_length=300)],
+    text: Annotated[str, Form(max_length=50_000)] = "",
+    lang: str | None = None,
+) -> Response:
+    c.reports.add_section(user, report_id, SectionIn(title=title, text=text))
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.post("/reports/{report_id}/sections/{section_id}", include_in_schema=False)
+def edit_section_form(
+    request: Request,
+    report_id: ReportId,
+    section_id: ItemId,
+    user: CurrentUser,
+    c: Ctx,
+    title: Annotated[str, Form(max_length=300)],
+    text: Annotated[str, Form(max_length=50_000)] = "",
+    lang: str | None = None,
+) -> Response:
+    c.reports.edit_section(user, report_id, section_id, SectionIn(title=title, text=text))
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.post("/reports/{report_id}/citations/{citation_id}/remove", include_in_schema=False)
+def remove_form(
+    request: Request, report_id: ReportId, citation_id: ItemId, user: CurrentUser, c: Ctx, lang: str | None = None
+) -> Response:
+    c.reports.remove_citation(user, report_id, citation_id)
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.post("/reports/{report_id}/workflow", include_in_schema=False)
+def workflow_form(
+    request: Request,
+    report_id: ReportId,
+    user: CurrentUser,
+    c: Ctx,
+    action: Annotated[Literal["submit", "publish", "reopen"], Form()],
+    lang: str | None = None,
+) -> Response:
+    {"submit": c.reports.submit, "publish": c.reports.publish, "reopen": c.reports.reopen}[action](user, report_id)
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.post("/reports/{report_id}/comments", include_in_schema=False)
+def comment_form(
+    request: Request,
+    report_id: ReportId,
+    user: CurrentUser,
+    c: Ctx,
+    text: Annotated[str, Form(max_length=5000)],
+    lang: str | None = None,
+) -> Response:
+    c.reports.comment(user, report_id, CommentIn(text=text))
+    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+
+
+@router.post("/reports/cite", include_in_schema=False)
+def cite_form(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    target: Annotated[str, Form(pattern=r"^\d{1,18}:\d{1,18}$")],  # "report_id:section_id"
+    document_id: Annotated[str, Form(pattern=r"^[0-9a-f]{20}$")],
+    quote: Annotated[str, Form(min_length=3, max_length=5000)],
+    mode: Annotated[Literal["quote", "paraphrase"], Form()] = "quote",
+    paraphrase: Annotated[str, Form(max_length=5000)] = "",
+    lang: str | None = None,
+) -> Response:
+    """From a document page: the selected passage goes to a section of an open report."""
+    report_id, section_id = (int(x) for x in target.split(":"))
+    c.reports.add_passage(
+        user,
+        report_id,
+        PassageIn(
+            section_id=section_id, document_id=document_id, quote=quote, mode=mode, paraphrase=paraphrase or None
+        ),
+    )
+    return RedirectResponse(
+        f"/reports/{report_id}?lang={locale_of(request, lang)}#section-{section_id}", status_code=303
+    )

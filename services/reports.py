@@ -1,0 +1,447 @@
+"""COI reports and query responses for the research desk (EUAA methodology, DOMAIN §1).
+
+A report has terms of reference, methodology (sources, reference period, reviewers), a disclaimer,
+sections and a bibliography built from its footnotes. A passage from any COI document or decision becomes a
+quotation or a paraphrase with a footnote in EUAA style (pinpoint, accessed date), pinned to the archived
+version (sha256) of the document it was read in; when the document changes later, the report says so.
+Draft → in review (reviewers comment) → published (immutable; reopening makes version n+1). Case documents
+can never be cited: reports are library material that all staff read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.sources import source_name
+from reports.model import Block, ReportDocument, Section
+from services.auth import Principal
+from services.citation import euaa_bibliography, euaa_footnote, long_date
+from services.errors import Forbidden, InvalidInput, NotFound
+from store.db import Database
+from store.documents import DocumentStore
+from store.models import Document
+from store.reports import Report, ReportCitation, ReportComment, ReportSection, ReportSnapshot
+
+DISCLAIMER = {
+    "fr": (
+        "Ce rapport a été rédigé selon la méthodologie commune de l'UE pour l'information sur les pays d'origine, "
+        "à partir d'informations publiquement disponibles et soigneusement recherchées, dans un temps limité. "
+        "Il ne prétend pas être exhaustif et ne préjuge pas du bien-fondé d'une demande de protection. "
+        "L'absence d'information sur un événement ne signifie pas qu'il n'a pas eu lieu."
+    ),
+    "en": (
+        "This report was written following the common EU methodology for country of origin information, from "
+        "publicly available information carefully researched within time constraints. It is not exhaustive and "
+        "is not conclusive as to the merit of any application for international protection. The absence of "
+        "information on an event does not mean that it did not occur."
+    ),
+}
+STATUS_LABEL = {
+    "fr": {"draft": "projet", "in_review": "en relecture", "published": "publié"},
+    "en": {"draft": "draft", "in_review": "in review", "published": "published"},
+}
+
+
+def may_write(p: Principal) -> bool:
+    return p.has("research_assistant")
+
+
+class ReportIn(BaseModel):
+    kind: Literal["report", "query_response"] = "report"
+    locale: Literal["fr", "en"] = "fr"
+    title: str = Field(min_length=1, max_length=300)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    reference: str | None = Field(default=None, max_length=64)
+    questions: list[str] = Field(default_factory=list, max_length=30)
+    sources: str = Field(default="", max_length=5000)  # methodology: sources consulted
+    period: str = Field(default="", max_length=200)  # methodology: reference period
+    reviewers: list[str] = Field(default_factory=list, max_length=10)
+    method_text: str = Field(default="", max_length=10_000)
+    disclaimer: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, v: list[str]) -> list[str]:
+        return [q.strip()[:1000] for q in v if q.strip()]
+
+
+class SectionIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(default="", max_length=50_000)
+
+
+class PassageIn(BaseModel):
+    section_id: int = Field(ge=1, le=2**62)
+    document_id: str = Field(pattern=r"^[0-9a-f]{20}$")
+    quote: str = Field(min_length=3, max_length=5000)  # the passage as read (whitespace may differ)
+    mode: Literal["quote", "paraphrase"] = "quote"
+    paraphrase: str | None = Field(default=None, max_length=5000)
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+def find_passage(text: str, quote: str) -> tuple[int, int] | None:
+    """Where the passage stands in the text, whatever its spacing and line breaks (and without the
+    ellipses or highlight marks a search snippet carries)."""
+    cleaned = re.sub(r"</?mark>|…|\.\.\.", " ", quote).strip()
+    words = cleaned.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (m.start(), m.end()) if m else None
+
+
+class ReportDesk:
+    def __init__(self, db: Database, store: DocumentStore) -> None:
+        self.db, self.store = db, store
+
+    # ---- reading --------------------------------------------------------------------------------
+    def summaries(self) -> list[dict[str, Any]]:
+        with self.db.session() as s:
+            rows = s.scalars(select(Report).order_by(Report.updated_at.desc()).limit(500))
+            return [self._summary(r) for r in rows]
+
+    def writable(self, p: Principal) -> list[dict[str, Any]]:
+        """Reports this user may add passages to now (drafts), with their sections."""
+        if not may_write(p):
+            return []
+        with self.db.session() as s:
+            out = []
+            for r in s.scalars(select(Report).where(Report.status == "draft").order_by(Report.updated_at.desc())):
+                sections = s.scalars(
+                    select(ReportSection).where(ReportSection.report_id == r.id).order_by(ReportSection.position)
+                )
+                out.append({**self._summary(r), "sections": [{"id": x.id, "title": x.title} for x in sections]})
+            return out
+
+    def get(self, report_id: int) -> dict[str, Any]:
+        with self.db.session() as s:
+            r = self._report(s, report_id)
+            return self._full(s, r)
+
+    def _report(self, s: Session, report_id: int) -> Report:
+        r = s.get(Report, report_id)
+        if r is None:
+            raise NotFound(str(report_id))
+        return r
+
+    @staticmethod
+    def _summary(r: Report) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "kind": r.kind,
+            "locale": r.locale,
+            "title": r.title,
+            "country": r.country,
+            "reference": r.reference,
+            "status": r.status,
+            "version": r.version,
+            "created_by": r.created_by,
+            "updated_at": r.updated_at.isoformat(timespec="seconds") + "Z",
+        }
+
+    def _full(self, s: Session, r: Report) -> dict[str, Any]:
+        sections = list(
+            s.scalars(select(ReportSection).where(ReportSection.report_id == r.id).order_by(ReportSection.position))
+        )
+        citations = list(
+            s.scalars(
+                select(ReportCitation)
+                .where(ReportCitation.section_id.in_([x.id for x in sections]))
+                .order_by(ReportCitation.section_id, ReportCitation.position)
+            )
+        )
+        docs = {d.id: d for d in self.store.get_many(list({c.document_id for c in citations}))}
+        comments = s.scalars(select(ReportComment).where(ReportComment.report_id == r.id).order_by(ReportComment.id))
+        return {
+            **self._summary(r),
+            "questions": r.questions,
+            "methodology": r.methodology,
+            "disclaimer": r.disclaimer,
+            "sections": [
+                {
+                    "id": x.id,
+                    "title": x.title,
+                    "text": x.text,
+                    "citations": [self._citation(c, docs) for c in citations if c.section_id == x.id],
+                }
+                for x in sections
+            ],
+            "comments": [
+                {
+                    "author": c.author,
+                    "version": c.version,
+                    "text": c.text,
+                    "at": c.created_at.isoformat(timespec="seconds") + "Z",
+                }
+                for c in comments
+            ],
+        }
+
+    @staticmethod
+    def _citation(c: ReportCitation, docs: dict[str, Document]) -> dict[str, Any]:
+        d = docs.get(c.document_id)
+        changed = d is None or d.sha256 != c.sha256
+        return {
+            "id": c.id,
+            "document_id": c.document_id,
+            "document_version": c.document_version,
+            "sha256": c.sha256,
+            "mode": c.mode,
+            "quote": c.quote,
+            "paraphrase": c.paraphrase,
+            "page": c.page,
+            "paragraph": c.paragraph,
+            "accessed": c.accessed.isoformat(),
+            "added_by": c.added_by,
+            # the cited source changed since (a new version, or removed): the passage must be checked again
+            "source_changed": changed,
+            "current_version": d.version if d else None,
+            "still_in_current": bool(d and find_passage(d.text, c.quote)),
+            "title": d.title if d else None,
+            "source": d.source if d else None,
+        }
+
+    # ---- writing --------------------------------------------------------------------------------
+    def _editable(self, s: Session, p: Principal, report_id: int) -> Report:
+        if not may_write(p):
+            raise Forbidden()
+        r = self._report(s, report_id)
+        if r.status == "published":
+            raise InvalidInput("report_published")  # reopen it: a new version keeps the published one intact
+        return r
+
+    def create(self, p: Principal, data: ReportIn) -> int:
+        if not may_write(p):
+            raise Forbidden()
+        with self.db.session() as s:
+            r = Report(
+                kind=data.kind,
+                locale=data.locale,
+                title=data.title,
+                country=data.country,
+                reference=data.reference,
+                questions=data.questions,
+                methodology={
+                    "sources": data.sources,
+                    "period": data.period,
+                    "reviewers": data.reviewers,
+                    "text": data.method_text,
+                },
+                disclaimer=data.disclaimer if data.disclaimer is not None else DISCLAIMER[data.locale],
+                created_by=p.username,
+            )
+            s.add(r)
+            s.flush()
+            return r.id
+
+    def add_section(self, p: Principal, report_id: int, data: SectionIn) -> int:
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            position = (
+                s.scalar(select(func.max(ReportSection.position)).where(ReportSection.report_id == r.id)) or 0
+            ) + 1
+            section = ReportSection(report_id=r.id, position=position, title=data.title, text=data.text)
+            s.add(section)
+            s.flush()
+            r.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            return section.id
+
+    def edit_section(self, p: Principal, report_id: int, section_id: int, data: SectionIn) -> None:
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            section = s.get(ReportSection, section_id)
+            if section is None or section.report_id != r.id:
+                raise NotFound(str(section_id))
+            section.title, section.text = data.title, data.text
+
+    def add_passage(self, p: Principal, report_id: int, data: PassageIn, today: dt.date | None = None) -> int:
+        """Pin a passage of a document's current version to a section, as a quotation or a paraphrase."""
+        d = self.store.get(data.document_id)
+        if d.kind == "case_document":
+            raise NotFound(data.document_id)  # case data never goes into a report
+        found = find_passage(d.text, data.quote)
+        if found is None:
+            raise InvalidInput("passage_not_found")
+        if data.mode == "paraphrase" and not (data.paraphrase or "").strip():
+            raise InvalidInput("paraphrase_missing")
+        start, end = found
+        starts = (d.extra or {}).get("page_starts") or []
+        page = sum(1 for x in starts if x <= start) if len(starts) > 1 else None
+        paragraph = len(re.findall(r"\n\s*\n", d.text[:start])) + 1
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            section = s.get(ReportSection, data.section_id)
+            if section is None or section.report_id != r.id:
+                raise NotFound(str(data.section_id))
+            position = (
+                s.scalar(select(func.max(ReportCitation.position)).where(ReportCitation.section_id == section.id)) or 0
+            ) + 1
+            c = ReportCitation(
+                section_id=section.id,
+                position=position,
+                document_id=d.id,
+                document_version=d.version,
+                sha256=d.sha256,
+                mode=data.mode,
+                quote=d.text[start:end],
+                paraphrase=(data.paraphrase or "").strip() or None,
+                start=start,
+                end=end,
+                page=page,
+                paragraph=paragraph,
+                accessed=today or dt.date.today(),
+                added_by=p.username,
+            )
+            s.add(c)
+            s.flush()
+            r.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            return c.id
+
+    def remove_citation(self, p: Principal, report_id: int, citation_id: int) -> None:
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            c = s.get(ReportCitation, citation_id)
+            section = s.get(ReportSection, c.section_id) if c else None
+            if c is None or section is None or section.report_id != r.id:
+                raise NotFound(str(citation_id))
+            s.delete(c)
+
+    # ---- workflow -------------------------------------------------------------------------------
+    def submit(self, p: Principal, report_id: int) -> None:
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            if r.status != "draft":
+                raise InvalidInput("report_not_draft")
+            r.status = "in_review"
+            self._snapshot(s, r, p)
+
+    def comment(self, p: Principal, report_id: int, data: CommentIn) -> None:
+        if not may_write(p):
+            raise Forbidden()
+        with self.db.session() as s:
+            r = self._report(s, report_id)
+            s.add(ReportComment(report_id=r.id, version=r.version, author=p.username, text=data.text))
+
+    def publish(self, p: Principal, report_id: int) -> None:
+        """Quality control: a report in review is published by a reviewer, never by its author alone."""
+        with self.db.session() as s:
+            r = self._editable(s, p, report_id)
+            if r.status != "in_review":
+                raise InvalidInput("report_not_in_review")
+            reviewers = r.methodology.get("reviewers") or []
+            if p.username == r.created_by or (reviewers and p.username not in reviewers):
+                raise Forbidden("not_a_reviewer")
+            r.status = "published"
+            self._snapshot(s, r, p)
+
+    def reopen(self, p: Principal, report_id: int) -> None:
+        """A published report stays as published (its snapshot); the draft becomes version n+1."""
+        if not may_write(p):
+            raise Forbidden()
+        with self.db.session() as s:
+            r = self._report(s, report_id)
+            if r.status != "published":
+                raise InvalidInput("report_not_published")
+            r.status, r.version = "draft", r.version + 1
+
+    def _snapshot(self, s: Session, r: Report, p: Principal) -> None:
+        s.flush()
+        s.add(
+            ReportSnapshot(
+                report_id=r.id, version=r.version, status=r.status, content=self._full(s, r), created_by=p.username
+            )
+        )
+
+    def snapshot(self, report_id: int, version: int) -> dict[str, Any]:
+        """The report as it was published (or last submitted) in that version: what readers received."""
+        with self.db.session() as s:
+            snap = s.scalars(
+                select(ReportSnapshot)
+                .where(ReportSnapshot.report_id == report_id, ReportSnapshot.version == version)
+                .order_by(ReportSnapshot.id.desc())
+            ).first()
+            if snap is None:
+                raise NotFound(f"{report_id}/{version}")
+            return dict(snap.content)
+
+    # ---- rendering ------------------------------------------------------------------------------
+    def document(self, report: dict[str, Any], today: dt.date | None = None) -> ReportDocument:
+        """The report as a ``ReportDocument`` (footnotes in EUAA style, bibliography from the footnotes)."""
+        locale = report["locale"]
+        docs = {
+            d.id: d
+            for d in self.store.get_many(list({c["document_id"] for x in report["sections"] for c in x["citations"]}))
+        }
+        notes: list[str] = []
+        bibliography: dict[str, str] = {}
+        warnings: list[str] = []
+        sections = []
+        for x in report["sections"]:
+            blocks = [Block("text", para.strip()) for para in re.split(r"\n\s*\n", x["text"]) if para.strip()]
+            for c in x["citations"]:
+                d = docs.get(c["document_id"])
+                title = d.title if d else (c.get("title") or c["document_id"])
+                source = d.source if d else (c.get("source") or "upload")
+                published = d.published if d else None
+                url = d.url if d else None
+                accessed = dt.date.fromisoformat(c["accessed"])
+                notes.append(euaa_footnote(source, title, published, url, c["page"], c["paragraph"], accessed, locale))
+                n = len(notes)
+                key = c["document_id"]
+                bibliography.setdefault(key, euaa_bibliography(source, title, published, url, accessed, locale))
+                if c["mode"] == "quote":
+                    blocks.append(Block("quote", c["quote"], [n]))
+                else:
+                    blocks.append(Block("paraphrase", c["paraphrase"] or "", [n]))
+                if c["source_changed"]:
+                    warnings.append(
+                        (
+                            f"{source_name(source)}, « {title} » : la source a changé depuis la citation (version "
+                            f"{c['document_version']} citée, version {c['current_version']} disponible)."
+                        )
+                        if locale == "fr"
+                        else (
+                            f"{source_name(source)}, “{title}”: the source changed since it was cited (version "
+                            f"{c['document_version']} cited, version {c['current_version']} available)."
+                        )
+                    )
+            sections.append(Section(x["title"], blocks))
+        method = report.get("methodology") or {}
+        methodology = []
+        if method.get("sources"):
+            methodology.append(("Sources : " if locale == "fr" else "Sources: ") + method["sources"])
+        if method.get("period"):
+            methodology.append(
+                ("Période de référence : " if locale == "fr" else "Reference period: ") + method["period"]
+            )
+        if method.get("reviewers"):
+            label = "Relecture (contrôle qualité) : " if locale == "fr" else "Review (quality control): "
+            methodology.append(label + ", ".join(method["reviewers"]))
+        if method.get("text"):
+            methodology.append(method["text"])
+        return ReportDocument(
+            kind=report["kind"],
+            locale=locale,
+            title=report["title"],
+            date=long_date(today or dt.date.today(), locale),
+            reference=report.get("reference"),
+            country=report.get("country"),
+            status=STATUS_LABEL[locale][report["status"]],
+            version=report["version"],
+            questions=report.get("questions") or [],
+            methodology=methodology,
+            disclaimer=report.get("disclaimer") or "",
+            sections=sections,
+            notes=notes,
+            bibliography=sorted(bibliography.values()),
+            warnings=warnings,
+        )
