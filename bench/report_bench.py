@@ -25,7 +25,9 @@ from services.reports import PassageIn, ReportIn, SectionIn  # noqa: E402
 
 
 def build(ctx: AppContext, footnotes: int) -> dict:
-    principal = ctx.accounts.create_user(f"bench-ra-{time.time_ns()}", "correct horse battery staple", ["research_assistant"], "Bench")
+    principal = ctx.accounts.create_user(
+        f"bench-ra-{time.time_ns()}", "correct horse battery staple", ["research_assistant"], "Bench"
+    )
     rid = ctx.reports.create(principal, ReportIn(title="Benchmark report", country="SDN", questions=["Q1", "Q2"]))
     coi = [d for batch in ctx.store.iter_documents() for d in batch if d.kind == "coi" and len(d.text) > 2000]
     per_doc = [[(d.id, m.group().strip()) for m in re.finditer(r"[A-Z][^.\n]{60,300}\.", d.text)] for d in coi]
@@ -34,12 +36,20 @@ def build(ctx: AppContext, footnotes: int) -> dict:
     sid = 0
     for i, (doc_id, sentence) in enumerate(sentences[:footnotes]):
         if i % per_section == 0:
-            sid = ctx.reports.add_section(principal, rid, SectionIn(title=f"Section {i // per_section + 1}", text="Synthèse."))
+            sid = ctx.reports.add_section(
+                principal, rid, SectionIn(title=f"Section {i // per_section + 1}", text="Synthèse.")
+            )
         mode = "quote" if i % 2 == 0 else "paraphrase"
         ctx.reports.add_passage(
             principal,
             rid,
-            PassageIn(section_id=sid, document_id=doc_id, quote=sentence, mode=mode, paraphrase="Paraphrase." if mode == "paraphrase" else None),
+            PassageIn(
+                section_id=sid,
+                document_id=doc_id,
+                quote=sentence,
+                mode=mode,
+                paraphrase="Paraphrase." if mode == "paraphrase" else None,
+            ),
         )
     return ctx.reports.get(rid)
 
@@ -67,7 +77,9 @@ def main() -> None:
                 out = fn(doc)
                 times.append(time.perf_counter() - started)
                 size = len(out)
-            print(f"{name:<5} median {statistics.median(times) * 1000:7.0f} ms  max {max(times) * 1000:7.0f} ms  ({size:,} bytes)")
+            print(
+                f"{name:<5} median {statistics.median(times) * 1000:7.0f} ms  max {max(times) * 1000:7.0f} ms  ({size:,} bytes)"
+            )
         ctx.close()
 
 

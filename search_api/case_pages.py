@@ -30,6 +30,7 @@ from search_api.auth import (
 from search_api.case_routes import read_upload
 from search_api.i18n import translate
 from search_api.rendering import locale_of, render
+from search_api.verify_routes import may_verify
 from services.access import may_create_case
 from services.case_inputs import ApplicantIn, CaseIn, InterviewIn, LocationIn, MovementIn, NoteIn
 from services.context import AppContext
@@ -163,6 +164,8 @@ def case_page(request: Request, case_id: str, user: CurrentUser, c: Ctx, lang: s
         movements=movements,
         locations=c.cases.locations(),
         today=dt.date.today().isoformat(),
+        verifications=c.cases.verifications(user, case_id) if case["access"] == "full" else [],
+        may_verify=may_verify(user),
     )
 
 

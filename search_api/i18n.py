@@ -479,6 +479,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "passage_added": {"fr": "Passage ajouté au rapport.", "en": "Passage added to the report."},
     # fact verification (issue 7)
     "nav_verify": {"fr": "Vérifier", "en": "Verify"},
+    "verifications": {"fr": "Vérifications de déclarations", "en": "Statement verifications"},
+    "verify_statements": {"fr": "Vérifier des déclarations pour ce dossier", "en": "Verify statements for this case"},
     "verify_help": {
         "fr": "Collez les déclarations du demandeur : elles sont découpées en faits (lieu, date, acteurs, événement) que vous pouvez corriger ou écarter, puis confrontées aux informations sur les pays d'origine disponibles à la date choisie. Rien n'est journalisé ; avec un dossier, le résultat y est conservé.",
         "en": "Paste the applicant's statements: they are split into facts (place, date, actors, event) you can edit or drop, then checked against the country of origin information available at the chosen date. Nothing is logged; with a case, the result is kept with it.",

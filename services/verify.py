@@ -25,9 +25,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from analyzers.actors import default_actors
+from analyzers.actors import default_actors, find_listed_actors
+from analyzers.dates import find_dates
 from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
+from analyzers.places import find_places
 from config.calendar import MONTHS
 from config.sources import source_acronym, source_name, source_type
 from services.citation import citation, euaa_footnote
@@ -350,12 +352,16 @@ class Verifier:
             d = docs.get(doc_id)
             if d is None or d.kind != "coi":
                 continue
-            shift = len(d.title) + 1  # enrichment offsets count from the title ("title\ntext")
-            mentions = [
-                {**m, "start": m.get("start", -1) - shift}
-                for m in (enrichments.get(doc_id) or {}).get("mentions", [])
-                if m.get("start", -1) >= shift
-            ]
+            enrichment = enrichments.get(doc_id)
+            if enrichment is None:  # not enriched yet (just crawled or uploaded): read it now
+                mentions = self._read_now(d.text)
+            else:
+                shift = len(d.title) + 1  # enrichment offsets count from the title ("title\ntext")
+                mentions = [
+                    {**m, "start": m.get("start", -1) - shift}
+                    for m in enrichment.get("mentions", [])
+                    if m.get("start", -1) >= shift
+                ]
             for start, end, number in _paragraphs(d.text):
                 inside = [m for m in mentions if start <= m["start"] < end]
                 p = Passage(doc_id, start, end, d.text[start:end], number)
@@ -381,6 +387,15 @@ class Verifier:
     def _name_keys(self, name: str) -> set[str]:
         """A name must be found whole: each part of "mayo-sava", under its cognate key."""
         return {_key(part) for part in re.split(r"[-\s]+", name) if len(part) >= 3}
+
+    def _read_now(self, text: str) -> list[dict[str, Any]]:
+        """Places, actors and dates of a document that enrichment has not reached yet (same analyzers)."""
+        found = [
+            *find_places(text, self.gaz),
+            *find_listed_actors(text, self.actors),
+            *find_dates(text),
+        ]
+        return [{"type": m.type, "value": m.value, "start": m.start, "extra": m.extra} for m in found]
 
     def _keyword_keys(self, words: list[str]) -> list[set[str]]:
         """Per event word: its cognate keys, those of its event group and of the thesaurus concept it names."""

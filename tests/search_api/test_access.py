@@ -167,6 +167,10 @@ def test_every_api_route_needs_credentials(api: TestClient, people: People) -> N
                 job_id=1,
                 source_id="cnda",
                 verification_id=1,
+                report_id=1,
+                section_id=1,
+                citation_id=1,
+                version=1,
             )
             r = api.request(method.upper(), url, json={})
             if path == "/api/health":

@@ -313,3 +313,42 @@ def test_upload_page_drag_and_drop_with_per_file_status(server: Server, browser,
     table = page.inner_text("#jobs")
     assert "Fichier illisible ou tronqué" in table  # the reason in plain words, in French
     assert dialogs == []
+
+
+def test_verify_statements_of_a_case_and_export_the_draft(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An officer checks statements for a case: facts extracted, one dropped, statuses shown (documents not
+    enriched yet are read on the fly), the draft query response downloaded; nothing of it in the server log."""
+    page = browser.new_page(accept_downloads=True)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _login(page, server.base)
+    page.click("#nav-verify")
+    page.wait_for_selector("#statements-form")
+    page.goto(f"{server.base}/verify?case={server.case_id}")
+    page.fill(
+        "#statements",
+        "Le demandeur déclare que les Forces de soutien rapide ont pris El Fasher. "
+        "Il ajoute <script>alert('v')</script> que son oncle Zorblaxien vit à Kadugli.",
+    )
+    page.fill("#country", "SDN")
+    page.click("#split-facts")
+    page.wait_for_selector("#facts-form")
+    assert page.locator("tr.fact").count() == 2
+    assert "El Fasher" in page.inner_text("#facts") and "Rapid Support Forces" in page.inner_text("#facts")
+    page.uncheck('input[name="fact_1_keep"]')  # the officer drops the second fact
+    page.click("#run-verify")
+    page.wait_for_selector(".fact-result")
+    assert page.locator(".fact-result").count() == 1
+    assert "Corroboré" in page.inner_text(".fact-result .status")
+    assert "Port Sudan" in page.inner_text(".fact-result") or "El Fasher" in page.inner_text(".fact-result blockquote")
+    with page.expect_download() as download:
+        page.click("#export-docx")
+    path = tmp_path / "draft.docx"
+    download.value.save_as(path)
+    from docx import Document as Docx
+
+    text = "\n".join(p.text for p in Docx(str(path)).paragraphs)
+    assert "XSS-2026-1" in text and "Corroboré." in text and "[1]" in text
+    assert dialogs == []
+    log = server.log.read_text()
+    assert "Fasher" not in log and "Zorblaxien" not in log and "XSS-2026-1" not in log
