@@ -313,10 +313,10 @@ def _grounds(text: str, body: str | None) -> list[Value]:
     if out:
         return out
     for name, pattern in GROUND_WORDS:
-        m = re.search(pattern, text, re.I)
-        if m and name not in seen:
+        found = re.search(pattern, text, re.I)
+        if found and name not in seen:
             seen.add(name)
-            out.append(Value(name, m.start(), m.end()))
+            out.append(Value(name, found.start(), found.end()))
     return out
 
 
@@ -378,16 +378,13 @@ def _sections(text: str, body: str | None) -> dict[str, tuple[int, int]]:
         text.rfind("Par ces motifs"),
         text.rfind("acting under article 22"),
     )
-    cuts = [c for c in (0, facts, reasons, operative) if c >= 0]
     out: dict[str, tuple[int, int]] = {}
-    names = ["header", "facts", "reasons", "operative"]
     points = {"header": 0, "facts": facts, "reasons": reasons, "operative": operative}
     ordered = sorted((p, n) for n, p in points.items() if p >= 0)
     for i, (start, name) in enumerate(ordered):
         end = ordered[i + 1][0] if i + 1 < len(ordered) else len(text)
         if end > start:
             out[name] = (start, end)
-    del cuts, names
     return out
 
 

@@ -10,6 +10,7 @@ from services.actor_desk import ActorDesk
 from services.auth import Accounts
 from services.cases import CaseService
 from services.crawls import CrawlDesk
+from services.decisions import DecisionDesk
 from services.places import PlaceDesk
 from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
@@ -42,6 +43,7 @@ class AppContext:
     crawls: CrawlRuns
     crawl_desk: CrawlDesk
     reports: ReportDesk
+    decisions: DecisionDesk
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -71,6 +73,7 @@ class AppContext:
             crawls,
             CrawlDesk(crawls, store, settings),
             ReportDesk(db, store),
+            DecisionDesk(db, store, index, settings),
         )
 
     def close(self) -> None:

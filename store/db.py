@@ -18,6 +18,7 @@ def _register_tables() -> None:
     import store.audit  # noqa: F401
     import store.cases  # noqa: F401
     import store.crawls  # noqa: F401
+    import store.decisions  # noqa: F401
     import store.jobs  # noqa: F401
     import store.places  # noqa: F401
     import store.reports  # noqa: F401
