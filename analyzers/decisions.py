@@ -17,7 +17,7 @@ from analyzers.gazetteer import country_code
 from analyzers.places import demonyms
 from textnorm import fold
 
-STRUCTURE_VERSION = "2026.11-1"
+STRUCTURE_VERSION = "2026.11-2"  # bump when a rule changes: stored readings are redone
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -330,8 +330,9 @@ _PROVISIONS = [
 _CITED = [
     (r"\bC-\d{1,4}/\d{2}\b", "CJEU"),
     (r"ECLI:[A-Z]{2}:[A-Z]+:\d{4}:[\w.]+", "ECLI"),
-    (r"(?:CNDA|Cour nationale du droit d[’']asile)[^.;]{0,80}?n° ?(\d{8})", "CNDA"),
-    (r"(?:CE|Conseil d[’']Etat)[^.;]{0,80}?n° ?(\d{6})", "CE"),
+    # "CNDA 12 juillet 2024 M. X. n° 23012345": the parties' initials carry full stops
+    (r"(?:CNDA|Cour nationale du droit d[’']asile)[^;\n]{0,100}?n° ?(\d{8})", "CNDA"),
+    (r"\b(?:CE|Conseil d[’']Etat)\b[^;\n]{0,100}?n° ?(\d{6})\b", "CE"),
     (
         r"(?:CEDH|CourEDH|Cour européenne des droits de l[’']homme|ECtHR)[^.;]{0,120}?(?:requête|application) (?:n°|no\.?) ?(\d+/\d{2})",
         "ECtHR",

@@ -29,6 +29,7 @@ from search_api import (
     case_pages,
     case_routes,
     crawl_routes,
+    decision_routes,
     errors,
     place_routes,
     report_routes,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(crawl_routes.router)
     app.include_router(verify_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(decision_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)
@@ -336,6 +338,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             open_reports=c.reports.writable(user) if d.kind != "case_document" else [],
             may_cite=may_write_report(user) and d.kind != "case_document",
             cite=re.sub(r"</?mark>", "", cite or ""),
+            **(decision_routes.decision_context(c, user, d.id) if d.kind == "decision" else {}),
         )
 
     @app.post("/documents/{doc_id}/corrections", include_in_schema=False)

@@ -1,0 +1,213 @@
+"""Decisions for legal consultants: structure and corrections, similar decisions, precedent search, and
+harmonisation (figures, charts as SVG or PNG, numbers as CSV)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from reports.charts import stacked_bars_png, stacked_bars_svg
+from search_api.auth import CurrentUser, ctx_of
+from search_api.i18n import translate
+from search_api.rendering import locale_of, render
+from services.context import AppContext
+from services.decisions import GROUNDS, OUTCOMES, CorrectionIn, Selection, may_correct
+
+router = APIRouter()
+Ctx = Annotated[AppContext, Depends(ctx_of)]
+DocId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
+
+
+def selection(
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    ground: Annotated[str | None, Query(max_length=32)] = None,
+    outcome: Annotated[str | None, Query(max_length=32)] = None,
+    body: Annotated[str | None, Query(max_length=100)] = None,
+    gender: Annotated[Literal["M", "F"] | None, Query()] = None,
+    date_from: Annotated[dt.date | None, Query()] = None,
+    date_to: Annotated[dt.date | None, Query()] = None,
+    section: Annotated[Literal["header", "facts", "reasons", "operative"] | None, Query()] = None,
+) -> Selection:
+    return Selection(
+        q=q or None,
+        country=country.upper() if country else None,
+        ground=ground or None,
+        outcome=outcome or None,
+        body=body or None,
+        gender=gender,
+        date_from=date_from,
+        date_to=date_to,
+        section=section,
+    )
+
+
+Sel = Annotated[Selection, Depends(selection)]
+
+
+class SimilarIn(BaseModel):
+    text: str = Field(min_length=20, max_length=20_000)  # a case summary
+
+
+def _labels(locale: str) -> dict[str, str]:
+    return {o: translate(f"outcome_{o}", locale) for o in (*OUTCOMES, "unknown")}
+
+
+# ---- API ------------------------------------------------------------------------------------------
+@router.get("/api/decisions/{doc_id}/structure", tags=["decisions"])
+def decision_structure(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+    """Body, formation, date, file number, ECLI, importance, applicant, outcome, grounds, provisions and
+    decisions cited (cites / cited by), sections — each value with the text it was read in and its origin."""
+    return c.decisions.get(doc_id)
+
+
+@router.post("/api/decisions/{doc_id}/corrections", status_code=201, tags=["decisions"])
+def correct(doc_id: DocId, data: CorrectionIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    """A legal consultant corrects a field; kept and applied over every new reading."""
+    c.decisions.correct(user, doc_id, data)
+    return {"status": "ok"}
+
+
+@router.get("/api/decisions/{doc_id}/similar", tags=["decisions"])
+def similar(
+    doc_id: DocId, user: CurrentUser, c: Ctx, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> list[dict[str, Any]]:
+    return c.decisions.similar(doc_id=doc_id, limit=limit)
+
+
+@router.post("/api/decisions/similar", tags=["decisions"])
+def similar_to_summary(
+    data: SimilarIn, user: CurrentUser, c: Ctx, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> list[dict[str, Any]]:
+    """Decisions similar to a free-text case summary."""
+    return c.decisions.similar(text=data.text, limit=limit)
+
+
+@router.get("/api/precedents", tags=["decisions"])
+def precedents(
+    user: CurrentUser,
+    c: Ctx,
+    sel: Sel,
+    sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[dict[str, Any]]:
+    """Text plus filters on body, country, ground, outcome, profile, period and section; each hit with its
+    operative part and the matching passage."""
+    return c.decisions.precedents(sel, sort, limit)
+
+
+@router.get("/api/harmonisation", tags=["decisions"])
+def harmonisation(user: CurrentUser, c: Ctx, sel: Sel) -> dict[str, Any]:
+    """Counts and rates of each outcome for a selection, over time, by body and formation; the decisions
+    behind each number; decisions departing from the majority line; most cited precedents and provisions."""
+    return c.decisions.harmonisation(sel)
+
+
+@router.get("/api/harmonisation.csv", tags=["decisions"])
+def harmonisation_csv(user: CurrentUser, c: Ctx, sel: Sel) -> Response:
+    h = c.decisions.harmonisation(sel)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["breakdown", "key", "outcome", "count"])
+    for outcome, v in h["outcomes"].items():
+        w.writerow(["all", "", outcome, v["count"]])
+    for name in ("by_year", "by_body", "by_formation"):
+        for key, counts in h[name].items():
+            for outcome, n in counts.items():
+                w.writerow([name, key, outcome, n])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="harmonisation.csv"'},
+    )
+
+
+@router.get("/api/harmonisation/chart", tags=["decisions"])
+def harmonisation_chart(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    sel: Sel,
+    by: Annotated[Literal["by_year", "by_body", "by_formation"], Query()] = "by_year",
+    format: Annotated[Literal["svg", "png"], Query()] = "svg",
+    lang: Annotated[Literal["fr", "en"], Query()] = "fr",
+) -> Response:
+    h = c.decisions.harmonisation(sel)
+    title = translate(f"chart_{by}", lang)
+    if format == "png":
+        return Response(stacked_bars_png(title, h[by], _labels(lang)), media_type="image/png")
+    return Response(stacked_bars_svg(title, h[by], _labels(lang)), media_type="image/svg+xml")
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+@router.get("/decisions", response_class=HTMLResponse, include_in_schema=False)
+def precedents_page(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    sel: Sel,
+    sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+    lang: str | None = None,
+) -> Response:
+    searched = any(v is not None for v in sel.model_dump().values())
+    return render(
+        "decisions.html",
+        request,
+        locale_of(request, lang),
+        user,
+        sel=sel.model_dump(mode="json"),
+        sort=sort,
+        results=c.decisions.precedents(sel, sort) if searched else [],
+        searched=searched,
+        grounds=GROUNDS,
+        outcomes=OUTCOMES,
+    )
+
+
+@router.get("/harmonisation", response_class=HTMLResponse, include_in_schema=False)
+def harmonisation_page(request: Request, user: CurrentUser, c: Ctx, sel: Sel, lang: str | None = None) -> Response:
+    locale = locale_of(request, lang)
+    h = c.decisions.harmonisation(sel)
+    charts = {
+        by: stacked_bars_svg(translate(f"chart_{by}", locale), h[by], _labels(locale)) for by in ("by_year", "by_body")
+    }
+    query = request.url.query
+    return render(
+        "harmonisation.html",
+        request,
+        locale,
+        user,
+        sel=sel.model_dump(mode="json"),
+        h=h,
+        charts=charts,
+        query=query,
+        grounds=GROUNDS,
+        outcomes=OUTCOMES,
+    )
+
+
+@router.post("/decisions/{doc_id}/corrections", include_in_schema=False)
+async def correct_form(request: Request, doc_id: DocId, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    form = await request.form()
+    field = str(form.get("field", ""))
+    raw = str(form.get("value", "")).strip()
+    value: Any = [g.strip() for g in raw.split(",") if g.strip()] if field == "grounds" else (raw or None)
+    c.decisions.correct(
+        user, doc_id, CorrectionIn.model_validate({"field": field, "value": value, "note": form.get("note") or None})
+    )
+    return RedirectResponse(f"/documents/{doc_id}?lang={locale_of(request, lang)}#decision-structure", status_code=303)
+
+
+def decision_context(c: AppContext, user: Any, doc_id: str) -> dict[str, Any]:
+    """What the document page shows of a decision: its structure, links and similar decisions."""
+    return {
+        "decision": c.decisions.get(doc_id),
+        "similar": c.decisions.similar(doc_id=doc_id, limit=5),
+        "may_correct_decision": may_correct(user),
+    }
