@@ -17,7 +17,7 @@ from analyzers.gazetteer import country_code
 from analyzers.places import demonyms
 from textnorm import fold
 
-STRUCTURE_VERSION = "2026.11-2"  # bump when a rule changes: stored readings are redone
+STRUCTURE_VERSION = "2026.11-4"  # bump when a rule changes: stored readings are redone
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -70,7 +70,10 @@ class Value:
 class Structure:
     version: str = STRUCTURE_VERSION
     fields: dict[str, Value | None] = field(default_factory=dict)
-    grounds: list[Value] = field(default_factory=list)
+    grounds: list[Value] = field(default_factory=list)  # the grounds the decision deals with
+    retained: list[str] = field(default_factory=list)  # those on which protection was granted
+    social_group: Value | None = None  # the group's definition, when a particular social group is retained
+    special: list[Value] = field(default_factory=list)  # GDPR art. 9 data: {"category", "value"} — restricted
     provisions: list[Value] = field(default_factory=list)
     cited: list[Value] = field(default_factory=list)  # decisions cited: {"kind", "ref"}
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # header, facts, reasons, operative
@@ -389,6 +392,73 @@ def _sections(text: str, body: str | None) -> dict[str, tuple[int, int]]:
     return out
 
 
+_ETHNIC = (
+    "zaghawa|massalit|masalit|four|fur|peul|peule|peuls|fulani|hazara|hazaras|tadjik|pachtoune|pashtoun|kurde|"
+    "yézidi|yezidi|yazidi|rohingya|tamoul|amhara|oromo|tigréen|tigréenne|hutu|tutsi|soninké|bambara|malinké|dioula|"
+    "baloutche|nuba|berti|tunjur"
+)
+_RELIGION = (
+    r"de confession (\w+)|\b(chrétien(?:ne)?|musulman(?:e)?|converti(?:e)? au christianisme|chiite|sunnite|ahmadi|"
+    r"athée|apostat(?:e)?|baha[ïi]e?|catholique|protestante?|évangélique)\b"
+)
+_POLITICAL = r"\b(militante?|membre|sympathisante?) (?:actif |active )?(?:du|de la|de l['’]|d['’]un|d['’]une) ((?:parti|mouvement|union|front|organisation|association)[^,.;:]{2,60})"
+_SOGI = r"\b(homosexuel(?:le)?s?|transgenres?|orientation sexuelle|identité de genre|lesbiennes?|bisexuel(?:le)?s?|LGBT\w*)\b"
+_BIRTH = rf"\b(?:née?|born)(?: le| on)? (\d{{1,2}})(?:er)? ({_MONTHS}) (\d{{4}})"
+
+
+def _special(text: str) -> list[Value]:
+    """Special-category data (ethnicity, religion, political affiliation, sexual orientation or gender
+    identity) as the decision states them: shown only to roles allowed to see them."""
+    out: list[Value] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(category: str, value: str, start: int, end: int) -> None:
+        key = (category, fold(value))
+        if key not in seen:
+            seen.add(key)
+            out.append(Value({"category": category, "value": value.strip()}, start, end))
+
+    for m in re.finditer(rf"d['’]ethnie ([\w-]+)|\b({_ETHNIC})\b", text, re.I):
+        add("ethnicity", (m.group(1) or m.group(2)).lower(), m.start(), m.end())
+    for m in re.finditer(_RELIGION, text, re.I):
+        add("religion", (m.group(1) or m.group(2)).lower(), m.start(), m.end())
+    for m in re.finditer(_POLITICAL, text):
+        add("political", m.group(2), m.start(), m.end())
+    for m in re.finditer(_SOGI, text, re.I):
+        add("sogi", m.group(1).lower(), m.start(), m.end())
+    return out[:20]
+
+
+def _age_band(text: str, decided: str | None) -> Value | None:
+    m = re.search(_BIRTH, text, re.I)
+    if m is None or not decided:
+        return None
+    born = _iso(m.group(1), m.group(2), m.group(3))
+    if born is None:
+        return None
+    age = int(decided[:4]) - int(born[:4]) - (decided[5:] < born[5:])
+    band = "<18" if age < 18 else "18-25" if age <= 25 else "26-35" if age <= 35 else "36-50" if age <= 50 else ">50"
+    return Value(band, m.start(), m.end())
+
+
+def _procedure(text: str) -> Value | None:
+    for name, pattern in (
+        ("revision", r"recours en révision"),
+        ("reexamination", r"demande de réexamen|subsequent application"),
+        ("accelerated", r"procédure accélérée|accelerated procedure"),
+        ("end_of_protection", r"fin de (?:la )?protection|cessation du statut|retrait du statut"),
+        ("dublin", r"règlement \(UE\) n° ?604/2013|Dublin III"),
+    ):
+        m = re.search(pattern, text, re.I)
+        if m:
+            return Value(name, m.start(), m.end())
+    return Value("normal", origin="default")
+
+
+GENEVA = ("race", "religion", "nationality", "social_group", "political_opinion")
+SUBSIDIARY = ("subsidiary_1", "subsidiary_2", "subsidiary_3")
+
+
 def structure(text: str, title: str, court: str | None = None, outcome: str | None = None) -> Structure:
     body = _body(text, title, court)
     body_name = body.value if body else None
@@ -407,6 +477,22 @@ def structure(text: str, title: str, court: str | None = None, outcome: str | No
         "outcome": _outcome(text, body_name, outcome),
     }
     s.grounds = _grounds(text, body_name)
+    decision_date, outcome_value = s.fields.get("decision_date"), s.fields.get("outcome")
+    decided = decision_date.value if decision_date else None
+    s.fields["age_band"] = _age_band(text, decided)
+    s.fields["procedure"] = _procedure(text)
+    result = outcome_value.value if outcome_value else None
+    dealt = [g.value for g in s.grounds]
+    if result == "refugee_status":
+        s.retained = [g for g in dealt if g in GENEVA]
+    elif result == "subsidiary_protection":
+        s.retained = [g for g in dealt if g in SUBSIDIARY] or ["subsidiary"]
+    if "social_group" in s.retained:
+        # the holding comes after the general rule: the last sentence that says who forms the group
+        holding = r"[^.]{0,300}constitu\w*,?(?: dans [^,]{0,80},)? (?:un|une) (?:certain )?groupe social[^.]{0,300}\."
+        groups = list(re.finditer(holding, text))
+        s.social_group = _v(groups[-1]) if groups else None
+    s.special = _special(text)
     s.provisions = _provisions(text)
     s.cited = _cited(text, number.value if number else None)
     s.sections = _sections(text, body_name)

@@ -6,6 +6,7 @@ background (``JobLoop``), the CLI runs them itself.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from analyzers.pseudonymise import pseudonymise
 from ingest.extract import ExtractError, Options, detect
 from ingest.sandbox import extract_file
 from store.documents import DocumentStore
@@ -80,6 +82,7 @@ class JobOptions(BaseModel):
     ocr: bool = True
     ocr_languages: list[OcrLanguage] = Field(default_factory=lambda: list(DEFAULT_OCR), max_length=3)
     nlp: bool = True
+    pseudonymise: bool = False  # a decision that is not public: parties' names replaced, mapping encrypted
 
 
 def submit(
@@ -112,10 +115,16 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
     except ExtractError as exc:
         jobs.finish(job.id, "failed", exc.code, media_type=detect(data))
         return
+    mapping = None
+    if options.pseudonymise:  # page by page (one mapping for all), so page numbers still point right
+        hidden = pseudonymise("\x0c".join(extracted.pages))
+        extracted = dataclasses.replace(extracted, pages=hidden.text.split("\x0c"))
+        mapping = hidden.mapping
+    text = extracted.text
     doc = DocumentCreate(
         kind=fields.kind,
         title=(fields.title or extracted.title or job.filename)[:500],
-        text=extracted.text,
+        text=text,
         language=fields.language,
         countries=fields.countries,
         source=fields.source,
@@ -135,11 +144,14 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
             "page_starts": extracted.page_starts(),
             **({} if options.nlp else {"skip_nlp": True}),
             **({"crawl": job.fields["crawl"]} if isinstance(job.fields.get("crawl"), dict) else {}),
+            **({"pseudonymised": True} if options.pseudonymise else {}),
         },
     )
     outcome = store.add(
         doc, data, extracted.media_type, origin=fields.url or job.filename, received_by=job.submitted_by
     )
+    if mapping is not None:
+        store.pseudonyms.save(outcome.id, mapping, job.submitted_by)
     child_fields = fields.model_copy(update={"title": None, "url": None})
     for child in extracted.children:  # e-mail attachments: their own jobs, linked to the e-mail's
         submit(store, jobs, child.data, child.filename, job.submitted_by, child_fields, job.id, options)

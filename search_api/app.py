@@ -41,7 +41,7 @@ from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
 from search_api.rendering import ENV, render
 from search_api.request_log import RequestLog
-from services.access import may_correct_enrichment
+from services.access import may_correct_enrichment, may_reveal
 from services.auth import Principal
 from services.citation import citation
 from services.context import AppContext
@@ -238,6 +238,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         version: Annotated[int | None, Query(ge=1, le=100_000, description="an earlier version")] = None,
     ) -> Response:
         d = visible_document(c, user, doc_id, "document.download")
+        if (d.extra or {}).get("pseudonymised") and not may_reveal(user):
+            raise errors.Forbidden("pseudonymised")  # the original carries the real names
         sha = d.sha256
         if version is not None and version != d.version:
             sha = next((v.sha256 for v in c.store.versions(d.id) if v.version == version), None)

@@ -16,8 +16,11 @@ from reports.charts import stacked_bars_png, stacked_bars_svg
 from search_api.auth import CurrentUser, ctx_of
 from search_api.i18n import translate
 from search_api.rendering import locale_of, render
+from services.access import may_reveal
 from services.context import AppContext
-from services.decisions import GROUNDS, OUTCOMES, CorrectionIn, Selection, may_correct
+from services.decisions import GROUNDS, OUTCOMES, CorrectionIn, Selection, may_correct, may_see_special
+from services.errors import Forbidden, NotFound
+from store.audit import AuditEntry
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
@@ -34,6 +37,8 @@ def selection(
     date_from: Annotated[dt.date | None, Query()] = None,
     date_to: Annotated[dt.date | None, Query()] = None,
     section: Annotated[Literal["header", "facts", "reasons", "operative"] | None, Query()] = None,
+    age_band: Annotated[Literal["<18", "18-25", "26-35", "36-50", ">50"] | None, Query()] = None,
+    group: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Selection:
     return Selection(
         q=q or None,
@@ -45,10 +50,19 @@ def selection(
         date_from=date_from,
         date_to=date_to,
         section=section,
+        age_band=age_band,
+        group=group or None,
     )
 
 
 Sel = Annotated[Selection, Depends(selection)]
+
+
+def _allowed(sel: Selection, user: Any) -> Selection:
+    """Selecting by ethnicity, religion, political affiliation or SOGI is for the roles that may see them."""
+    if sel.group and not may_see_special(user):
+        raise Forbidden("special_category")
+    return sel
 
 
 class SimilarIn(BaseModel):
@@ -64,7 +78,7 @@ def _labels(locale: str) -> dict[str, str]:
 def decision_structure(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
     """Body, formation, date, file number, ECLI, importance, applicant, outcome, grounds, provisions and
     decisions cited (cites / cited by), sections — each value with the text it was read in and its origin."""
-    return c.decisions.get(doc_id)
+    return c.decisions.get(doc_id, user)
 
 
 @router.post("/api/decisions/{doc_id}/corrections", status_code=201, tags=["decisions"])
@@ -72,6 +86,18 @@ def correct(doc_id: DocId, data: CorrectionIn, user: CurrentUser, c: Ctx) -> dic
     """A legal consultant corrects a field; kept and applied over every new reading."""
     c.decisions.correct(user, doc_id, data)
     return {"status": "ok"}
+
+
+@router.get("/api/decisions/{doc_id}/pseudonyms", tags=["decisions"])
+def pseudonyms(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+    """The real names behind a pseudonymised decision (legal consultants, data protection); audited."""
+    if not may_reveal(user):
+        raise Forbidden()
+    mapping = c.store.pseudonyms.get(doc_id)
+    if mapping is None:
+        raise NotFound(doc_id)
+    c.audit.append([AuditEntry(user.username, "decision.pseudonyms.view", None, doc_id)])
+    return {alias + "...": name for name, alias in mapping.items()}
 
 
 @router.get("/api/decisions/{doc_id}/similar", tags=["decisions"])
@@ -99,19 +125,19 @@ def precedents(
 ) -> list[dict[str, Any]]:
     """Text plus filters on body, country, ground, outcome, profile, period and section; each hit with its
     operative part and the matching passage."""
-    return c.decisions.precedents(sel, sort, limit)
+    return c.decisions.precedents(_allowed(sel, user), sort, limit)
 
 
 @router.get("/api/harmonisation", tags=["decisions"])
 def harmonisation(user: CurrentUser, c: Ctx, sel: Sel) -> dict[str, Any]:
     """Counts and rates of each outcome for a selection, over time, by body and formation; the decisions
     behind each number; decisions departing from the majority line; most cited precedents and provisions."""
-    return c.decisions.harmonisation(sel)
+    return c.decisions.harmonisation(_allowed(sel, user))
 
 
 @router.get("/api/harmonisation.csv", tags=["decisions"])
 def harmonisation_csv(user: CurrentUser, c: Ctx, sel: Sel) -> Response:
-    h = c.decisions.harmonisation(sel)
+    h = c.decisions.harmonisation(_allowed(sel, user))
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["breakdown", "key", "outcome", "count"])
@@ -138,7 +164,7 @@ def harmonisation_chart(
     format: Annotated[Literal["svg", "png"], Query()] = "svg",
     lang: Annotated[Literal["fr", "en"], Query()] = "fr",
 ) -> Response:
-    h = c.decisions.harmonisation(sel)
+    h = c.decisions.harmonisation(_allowed(sel, user))
     title = translate(f"chart_{by}", lang)
     if format == "png":
         return Response(stacked_bars_png(title, h[by], _labels(lang)), media_type="image/png")
@@ -163,7 +189,7 @@ def precedents_page(
         user,
         sel=sel.model_dump(mode="json"),
         sort=sort,
-        results=c.decisions.precedents(sel, sort) if searched else [],
+        results=c.decisions.precedents(_allowed(sel, user), sort) if searched else [],
         searched=searched,
         grounds=GROUNDS,
         outcomes=OUTCOMES,
@@ -173,7 +199,7 @@ def precedents_page(
 @router.get("/harmonisation", response_class=HTMLResponse, include_in_schema=False)
 def harmonisation_page(request: Request, user: CurrentUser, c: Ctx, sel: Sel, lang: str | None = None) -> Response:
     locale = locale_of(request, lang)
-    h = c.decisions.harmonisation(sel)
+    h = c.decisions.harmonisation(_allowed(sel, user))
     charts = {
         by: stacked_bars_svg(translate(f"chart_{by}", locale), h[by], _labels(locale)) for by in ("by_year", "by_body")
     }
@@ -207,7 +233,7 @@ async def correct_form(request: Request, doc_id: DocId, user: CurrentUser, c: Ct
 def decision_context(c: AppContext, user: Any, doc_id: str) -> dict[str, Any]:
     """What the document page shows of a decision: its structure, links and similar decisions."""
     return {
-        "decision": c.decisions.get(doc_id),
+        "decision": c.decisions.get(doc_id, user),
         "similar": c.decisions.similar(doc_id=doc_id, limit=5),
         "may_correct_decision": may_correct(user),
     }

@@ -416,6 +416,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nav_actors": {"fr": "Acteurs", "en": "Actors"},
     # decisions and harmonisation (issue 6)
+    "pseudonymised": {"fr": "Décision pseudonymisée : l'original porte les vrais noms, réservé aux juristes et au délégué à la protection des données.", "en": "Pseudonymised decision: the original carries the real names and is reserved to legal consultants and the data protection officer."},
+    "coi_cited": {"fr": "Sources COI invoquées dans les motifs", "en": "COI sources relied on in the reasons"},
+    "special_category": {
+        "fr": "Ces données (origine ethnique, religion, opinions politiques, orientation sexuelle, identité de genre) sont réservées aux officiers de protection et aux juristes.",
+        "en": "These data (ethnicity, religion, political opinion, sexual orientation, gender identity) are reserved to protection officers and legal consultants.",
+    },
+    "special_data": {
+        "fr": "Données sensibles (art. 9 RGPD) mentionnées",
+        "en": "Sensitive data (GDPR art. 9) mentioned",
+    },
+    "retained": {"fr": "Motifs retenus", "en": "Grounds retained"},
+    "social_group_definition": {"fr": "Groupe social retenu", "en": "Social group retained"},
+    "age_band": {"fr": "Tranche d'âge", "en": "Age band"},
     "body": {"fr": "Juridiction", "en": "Body"},
     "country": {"fr": "Pays d'origine", "en": "Country of origin"},
     "nav_decisions": {"fr": "Jurisprudence", "en": "Case law"},

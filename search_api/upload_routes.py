@@ -68,11 +68,19 @@ async def upload(
     ocr: Annotated[bool, Form(description="OCR scans and images")] = True,
     ocr_languages: Annotated[str, Form(max_length=20, description="Tesseract codes: fra,eng,ara")] = "fra,eng",
     nlp: Annotated[bool, Form(description="NLP enrichment")] = True,
+    pseudonymise: Annotated[
+        bool, Form(description="A decision that is not public: parties' names replaced, mapping kept encrypted")
+    ] = False,
 ) -> dict[str, Any]:
     """Each file is archived at once and becomes a job; its status is at ``GET /api/jobs/{id}``."""
     _may_upload(user)
     options = JobOptions.model_validate(
-        {"ocr": ocr, "ocr_languages": [x.strip() for x in ocr_languages.split(",") if x.strip()], "nlp": nlp}
+        {
+            "ocr": ocr,
+            "ocr_languages": [x.strip() for x in ocr_languages.split(",") if x.strip()],
+            "nlp": nlp,
+            "pseudonymise": pseudonymise,
+        }
     )
     if len(files) > MAX_FILES:
         raise InvalidInput("too_many_files")

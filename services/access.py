@@ -107,3 +107,8 @@ def may_move(p: Principal, level: Level | None) -> bool:
 def may_correct_enrichment(p: Principal) -> bool:
     """Research assistants, officers and legal consultants correct places, actors, topics, dates."""
     return p.has("research_assistant", "protection_officer", "legal_consultant")
+
+
+def may_reveal(p: Principal) -> bool:
+    """Who may see the real names behind a pseudonymised decision (its mapping, its original)."""
+    return p.has("legal_consultant", "data_protection")

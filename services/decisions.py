@@ -9,6 +9,7 @@ Decisions are a library all staff read (case documents are never among them).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections import Counter, defaultdict
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from analyzers.decisions import STRUCTURE_VERSION, structure
+from config.sources import source_name, sources
 from services.auth import Principal
 from services.errors import Forbidden, InvalidInput, NotFound
 from store.db import Database
@@ -28,8 +30,21 @@ from store.index import SearchIndex
 from store.index.analysis import analyze
 from store.index.query import Permission
 from store.models import Document
+from textnorm import fold
 
-FIELDS = ("body", "formation", "decision_date", "file_number", "ecli", "importance", "gender", "country", "outcome")
+FIELDS = (
+    "body",
+    "formation",
+    "decision_date",
+    "file_number",
+    "ecli",
+    "importance",
+    "procedure",
+    "gender",
+    "age_band",
+    "country",
+    "outcome",
+)
 OUTCOMES = ("refugee_status", "subsidiary_protection", "annulment", "violation", "rejection", "inadmissibility")
 GROUNDS = (
     "race",
@@ -53,6 +68,12 @@ def may_correct(p: Principal) -> bool:
     return p.has("legal_consultant")
 
 
+def may_see_special(p: Principal | None) -> bool:
+    """Ethnicity, religion, political affiliation, sexual orientation and gender identity (GDPR art. 9) are
+    shown to those who decide and harmonise: protection officers and legal consultants."""
+    return p is not None and p.has("protection_officer", "legal_consultant")
+
+
 class CorrectionIn(BaseModel):
     field: Literal[
         "body",
@@ -64,6 +85,8 @@ class CorrectionIn(BaseModel):
         "gender",
         "country",
         "outcome",
+        "procedure",
+        "age_band",
         "grounds",
     ]
     value: str | list[str] | None = Field(default=None)
@@ -82,6 +105,8 @@ class Selection(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     section: Literal["header", "facts", "reasons", "operative"] | None = None
+    age_band: Literal["<18", "18-25", "26-35", "36-50", ">50"] | None = None
+    group: str | None = Field(default=None, max_length=60)  # special category value (allowed roles only)
 
 
 def _text_of(value: Any) -> str:
@@ -150,24 +175,30 @@ class DecisionDesk:
                     if c.value is None
                     else {"value": c.value, "excerpt": None, "origin": "correction", "by": c.user}
                 )
+        sg = data.get("social_group")
         return {
             "document_id": d.id,
             "title": d.title,
             "source": d.source,
             "fields": fields,
             "grounds": grounds,
+            "retained": data.get("retained", []),
+            "social_group": {"value": sg["value"], "start": sg["start"], "end": sg["end"]} if sg else None,
+            "special": [{**x["value"], "excerpt": d.text[x["start"] : x["end"]]} for x in data.get("special", [])],
             "provisions": [p["value"] for p in data["provisions"]],
             "cited": [c["value"] for c in data["cited"]],
             "sections": {k: list(v) for k, v in data["sections"].items()},
             "version": data["version"],
         }
 
-    def get(self, doc_id: str) -> dict[str, Any]:
+    def get(self, doc_id: str, user: Principal | None = None) -> dict[str, Any]:
         d = self.store.get(doc_id)
         if d.kind != "decision":
             raise NotFound(doc_id)
         out = self.view(d)
         out["cites"], out["cited_by"] = self.links(d)
+        if not may_see_special(user):
+            out["special"] = None  # restricted: not sent at all
         return out
 
     def correct(self, p: Principal, doc_id: str, data: CorrectionIn) -> None:
@@ -250,6 +281,10 @@ class DecisionDesk:
             return False
         if sel.gender and self._value(v, "gender") != sel.gender:
             return False
+        if sel.age_band and self._value(v, "age_band") != sel.age_band:
+            return False
+        if sel.group and fold(sel.group) not in {fold(x["value"]) for x in v["special"]}:
+            return False
         day: str = self._value(v, "decision_date") or v.get("published") or ""
         if (sel.date_from or sel.date_to) and not day:
             return False
@@ -294,6 +329,7 @@ class DecisionDesk:
                     "grounds": [g["value"] for g in v["grounds"]],
                     "operative": _operative(d.text, v["sections"].get("operative")),
                     "passage": passage,
+                    "passage_html": _highlight(passage, terms) if passage else None,
                     "score": round(scores.get(d.id, 0.0), 4),
                 }
             )
@@ -396,6 +432,7 @@ class DecisionDesk:
                         }
                     )
         cited = Counter(c["ref"] for v in views for c in v["cited"])
+        coi = Counter(src for v in views for src in self._coi_sources(v))
         provisions = Counter(p for v in views for p in v["provisions"])
         return {
             "total": total,
@@ -409,7 +446,23 @@ class DecisionDesk:
             "divergent": divergent,
             "most_cited": [{"ref": r, "count": c} for r, c in cited.most_common(10)],
             "provisions": [{"ref": r, "count": c} for r, c in provisions.most_common(10)],
+            # COI publishers the reasons rely on (named in the reasons), by number of decisions
+            "coi_cited": [{"source": s, "name": source_name(s), "count": c} for s, c in coi.most_common(10)],
         }
+
+    @staticmethod
+    def _coi_sources(v: dict[str, Any]) -> set[str]:
+        d: Document = v["_doc"]
+        span = v["sections"].get("reasons")
+        reasons = d.text[span[0] : span[1]] if span else d.text
+        found = set()
+        for src in sources().values():
+            if src.type == "court" or src.id == "upload":
+                continue
+            names = {src.name, src.acronym} - {""}
+            if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", reasons) for n in names if len(n) >= 3):
+                found.add(src.id)
+        return found
 
 
 # ---- text helpers ---------------------------------------------------------------------------------
@@ -426,6 +479,14 @@ def _passage(text: str, terms: list[str], span: list[int] | None, width: int = 3
             a = max(0, m.start() - width // 2)
             return " ".join(region[a : a + width].split())
     return None if terms else " ".join(region[:width].split())
+
+
+def _highlight(passage: str, terms: list[str]) -> str:
+    """The passage, HTML-escaped, with the searched words marked (per-section highlight)."""
+    out = html.escape(passage)
+    for t in sorted(set(terms), key=len, reverse=True):
+        out = re.sub(rf"(?<![\w<])({re.escape(html.escape(t))}\w*)", r"<mark>\1</mark>", out, flags=re.I)
+    return out
 
 
 def _operative(text: str, span: list[int] | None) -> str | None:

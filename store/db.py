@@ -21,6 +21,7 @@ def _register_tables() -> None:
     import store.decisions  # noqa: F401
     import store.jobs  # noqa: F401
     import store.places  # noqa: F401
+    import store.pseudonyms  # noqa: F401
     import store.reports  # noqa: F401
     import store.thesaurus  # noqa: F401
 

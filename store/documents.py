@@ -23,6 +23,7 @@ from store.models import (
     Receipt,
     utcnow,
 )
+from store.pseudonyms import PseudonymVault
 from store.schemas import DocumentCreate
 
 
@@ -70,6 +71,8 @@ class DocumentStore:
     def __init__(self, db: Database, archive: Archive) -> None:
         self.db = db
         self.archive = archive
+        # mappings of pseudonymised decisions: the key file lives beside the archive, not in the database
+        self.pseudonyms = PseudonymVault(db, archive.root.parent / "pseudonym.key")
 
     # ---- writes ---------------------------------------------------------------------------------
     def add(self, doc: DocumentCreate, original: bytes, media_type: str, origin: str, received_by: str) -> StoreOutcome:

@@ -167,3 +167,44 @@ def test_precedents_similar_and_harmonisation(desk) -> None:  # type: ignore[no-
     assert rows[0] == "breakdown,key,outcome,count" and "all,,refugee_status,2" in rows
     page = client.get("/harmonisation", params={"country": "TUN"}, headers=h).text
     assert "<svg" in page and 'id="divergent"' in page and "Décision 26000003" in page
+
+
+def test_a_decision_that_is_not_public_is_pseudonymised(desk) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, tokens = desk
+    ra = ctx.accounts.create_user("ra", PASSWORD, ["research_assistant"])
+    ra_h = {"Authorization": f"Bearer {ctx.accounts.create_token(ra.user_id, 't')[1]}"}
+    lc = {"Authorization": f"Bearer {tokens['lc']}"}
+    text = (
+        "OFFICE — DÉCISION\nM. Abdelkarim Zorblax, né le 12 mars 1990, représenté par Me Dupont, soutient que son frère "
+        "M. Ibrahim Qasimov a été arrêté. Abdelkarim ajoute que Mme Fatoumata Diallo l'a aidé. Tél. 06 12 34 56 78.\n"
+    ).encode()
+    r = client.post(
+        "/api/documents",
+        files=[("files", ("decision.txt", text, "text/plain"))],
+        data={"kind": "decision", "pseudonymise": "true", "title": "Décision de l'office"},
+        headers=ra_h,
+    )
+    assert r.status_code in (200, 201, 202), r.text
+    from ingest.uploads import run_queued
+
+    run_queued(ctx.store, ctx.jobs)
+    job = ctx.jobs.get(r.json()["jobs"][0]["id"])
+    d = ctx.store.get(job.document_id)  # type: ignore[union-attr, arg-type]
+    for secret in ("Zorblax", "Abdelkarim", "Qasimov", "Fatoumata", "Diallo", "12 mars 1990", "06 12 34 56 78"):
+        assert secret not in d.text
+    assert "M. Z..." in d.text and "Me Dupont" in d.text and "M. A..." in d.text  # counsel keeps the name
+    assert client.get(f"/api/decisions/{d.id}/pseudonyms", headers=ra_h).status_code == 403
+    assert client.get(f"/api/documents/{d.id}/original", headers=ra_h).status_code == 403
+    names = client.get(f"/api/decisions/{d.id}/pseudonyms", headers=lc).json()
+    assert names == {"Z...": "Abdelkarim Zorblax", "A...": "Ibrahim Qasimov", "B...": "Fatoumata Diallo"}
+    assert client.get(f"/api/documents/{d.id}/original", headers=lc).content == text
+    assert ("lc", "decision.pseudonyms.view") in {(a.actor, a.action) for a in ctx.audit.query(limit=1000)}
+    # nothing in the database holds a real name (the mapping is encrypted; the original is in the archive)
+    for name in ("coidesk.sqlite3", "coidesk.sqlite3-wal"):
+        path = ctx.settings.data_dir / name
+        assert not path.exists() or b"Zorblax" not in path.read_bytes()
+    from store.pseudonyms import PseudonymMap
+
+    with ctx.db.session() as s:
+        sealed = s.get(PseudonymMap, d.id)
+        assert sealed is not None and "Zorblax" not in sealed.ciphertext

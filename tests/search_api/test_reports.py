@@ -145,6 +145,7 @@ def test_a_changed_source_is_detected_and_shown(api: TestClient, people: People,
         update={"text": "Hundreds gathered in Yaren in April 2025. Update: the gathering dispersed."}
     )
     demo_ctx.store.add(changed, changed.text.encode(), "text/plain", origin="t2", received_by="tests")
+    demo_ctx.indexer.drain()  # the shared demo index stays in step with its store for the other tests
     cited = api.get(f"/api/reports/{rid}", headers=ra).json()["sections"][0]["citations"][0]
     assert cited["source_changed"] and cited["document_version"] == 1 and cited["current_version"] == 2
     assert cited["still_in_current"]
