@@ -106,3 +106,23 @@ def render_docx(doc: ReportDocument, templates: Path | None = None) -> bytes:
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def render_as(doc: ReportDocument, fmt: str, templates: Path | None = None) -> tuple[bytes, str]:
+    """The document in one of ``MEDIA_TYPES``' formats, with its media type."""
+    if fmt == "pdf":
+        body = render_pdf(doc, templates)
+    elif fmt == "docx":
+        body = render_docx(doc, templates)
+    elif fmt == "html":
+        body = render_html(doc, templates).encode()
+    else:
+        raise ValueError(fmt)
+    return body, MEDIA_TYPES[fmt]

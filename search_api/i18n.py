@@ -416,7 +416,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nav_actors": {"fr": "Acteurs", "en": "Actors"},
     # decisions and harmonisation (issue 6)
-    "pseudonymised": {"fr": "Décision pseudonymisée : l'original porte les vrais noms, réservé aux juristes et au délégué à la protection des données.", "en": "Pseudonymised decision: the original carries the real names and is reserved to legal consultants and the data protection officer."},
+    "pseudonymised": {
+        "fr": "Décision pseudonymisée : l'original porte les vrais noms, réservé aux juristes et au délégué à la protection des données.",
+        "en": "Pseudonymised decision: the original carries the real names and is reserved to legal consultants and the data protection officer.",
+    },
     "coi_cited": {"fr": "Sources COI invoquées dans les motifs", "en": "COI sources relied on in the reasons"},
     "special_category": {
         "fr": "Ces données (origine ethnique, religion, opinions politiques, orientation sexuelle, identité de genre) sont réservées aux officiers de protection et aux juristes.",

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from reports.render import render_docx, render_html, render_pdf
+from reports.render import render_as
 from search_api.auth import CurrentUser, ctx_of
 from search_api.rendering import locale_of, render
 from services.context import AppContext
@@ -19,24 +19,12 @@ Ctx = Annotated[AppContext, Depends(ctx_of)]
 ReportId = Annotated[int, Path(ge=1, le=2**62)]
 ItemId = Annotated[int, Path(ge=1, le=2**62)]
 Format = Literal["pdf", "docx", "html"]
-MEDIA = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html; charset=utf-8",
-}
 
 
 def _export(c: AppContext, report: dict[str, Any], fmt: str) -> Response:
-    doc = c.reports.document(report)
-    templates = c.settings.report_templates
-    if fmt == "pdf":
-        body: bytes = render_pdf(doc, templates)
-    elif fmt == "docx":
-        body = render_docx(doc, templates)
-    else:
-        body = render_html(doc, templates).encode()
+    body, media = render_as(c.reports.document(report), fmt, c.settings.report_templates)
     name = f"rapport-{report['id']}-v{report['version']}.{fmt}"
-    return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 # ---- API ------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
-from reports.render import render_docx, render_html, render_pdf
+from reports.render import MEDIA_TYPES, render_as
 from search_api.auth import CurrentUser, ctx_of
 from search_api.rendering import locale_of, render
 from services.auth import Principal
@@ -28,11 +28,6 @@ from store.audit import AuditEntry
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
 Format = Literal["pdf", "docx", "html"]
-MEDIA = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html; charset=utf-8",
-}
 
 
 class SplitIn(BaseModel):
@@ -60,18 +55,11 @@ def _run(c: AppContext, user: Principal, data: VerifyIn) -> dict[str, Any]:
 
 
 def _file(result: dict[str, Any], fmt: str, locale: str, reference: str | None, c: AppContext) -> Response:
-    doc = query_response(result, locale, reference)
-    templates = c.settings.report_templates
-    if fmt == "pdf":
-        body: bytes = render_pdf(doc, templates)
-    elif fmt == "docx":
-        body = render_docx(doc, templates)
-    else:
-        body = render_html(doc, templates).encode()
+    body, media = render_as(query_response(result, locale, reference), fmt, c.settings.report_templates)
     name = f"verification-{result['generated'][:10]}.{fmt}"
     return Response(
         body,
-        media_type=MEDIA[fmt],
+        media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
@@ -243,7 +231,7 @@ async def verify_export_page(request: Request, user: CurrentUser, c: Ctx, lang: 
     """The results page's export buttons (no JavaScript): the validated request travels in a hidden field."""
     form = await request.form()
     fmt = str(form.get("format", "docx"))
-    if fmt not in MEDIA:
+    if fmt not in MEDIA_TYPES:
         raise InvalidInput("invalid_form")
     try:
         data = VerifyIn.model_validate(json.loads(str(form.get("request", "{}"))))
