@@ -47,7 +47,9 @@ def _run(c: AppContext, user: Principal, data: VerifyIn) -> dict[str, Any]:
     if not may_verify(user):
         raise Forbidden()
     if data.case_id:
-        c.cases.check_verify(user, data.case_id)  # refused and audited before anything is searched
+        decided = c.cases.check_verify(user, data.case_id)  # refused and audited before anything is searched
+        if data.as_of is None and decided is not None:
+            data = data.model_copy(update={"as_of": decided})  # by default, what was known at the decision
     result = _verifier(c).verify(data)
     if data.case_id:
         result["verification_id"] = c.cases.save_verification(user, data.case_id, data.model_dump(mode="json"), result)
@@ -177,7 +179,8 @@ def verify_page(
         locale_of(request, lang),
         user,
         step="statements",
-        form={"case_id": case or "", "as_of": dt.date.today().isoformat()},
+        # empty "as of": today, or the date of the case's decision when it has one
+        form={"case_id": case or "", "as_of": "" if case else dt.date.today().isoformat()},
         facts=[],
         result=None,
     )

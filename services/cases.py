@@ -166,10 +166,19 @@ class CaseService:
         return job_id
 
     # ---- fact verifications (statements and results are case data) --------------------------------
-    def check_verify(self, p: Principal, case_id: str) -> None:
-        """Refused (and audited) unless the user may work on the whole case."""
+    def check_verify(self, p: Principal, case_id: str) -> dt.date | None:
+        """Refused (and audited) unless the user may work on the whole case; returns the date of the case's
+        decision, when there is one (the default "as of" date of a verification)."""
         with self.db.session() as s:
-            self._load(s, p, case_id, "case.verification.add", "full")
+            case, _ = self._load(s, p, case_id, "case.verification.add", "full")
+            decision_id = case.decision_document_id
+        if not decision_id:
+            return None
+        try:
+            d = self.store.get(decision_id)
+        except NotFound:
+            return None
+        return d.decision_date or d.published
 
     def save_verification(self, p: Principal, case_id: str, request: dict[str, Any], result: dict[str, Any]) -> int:
         with self.db.session() as s:

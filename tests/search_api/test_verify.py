@@ -206,3 +206,15 @@ def test_pages_without_javascript(api: TestClient, people: People) -> None:
     assert run.status_code == 200 and run.text.count('class="fact-result') == 1 and "export-docx" in run.text
     bad = api.post("/verify/run", data=form | {"fact_0_dates": "hier"}, headers=h)
     assert bad.status_code == 400
+
+
+def test_as_of_defaults_to_the_date_of_the_case_decision(api: TestClient, people: People) -> None:
+    h = _h(people, "head_asia")  # full access to case B
+    kayes = "5afb3e78c806525713c8"  # CNDA decision read on 18 December 2025
+    assert api.patch(f"/api/cases/{people.case_b}", json={"decision_document_id": kayes}, headers=h).status_code == 200
+    r = api.post("/api/verify", json={"statements": STATEMENT, "country": "SDN", "case_id": people.case_b}, headers=h)
+    assert r.status_code == 200 and r.json()["as_of"] == "2025-12-18"
+    # the CPIN of July 2026 did not exist then: it cannot be evidence
+    assert all(
+        e["published"] is None or e["published"] <= "2025-12-18" for f in r.json()["facts"] for e in f["evidence"]
+    )
