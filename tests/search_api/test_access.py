@@ -1,8 +1,8 @@
 """Need-to-know, through the real API on the real store and index: every route x every role x case A.
 
 A forbidden case must be answered like a missing one (404), an allowed case with the wrong level 403,
-and nothing of it may show in search results, facet counts, snippets or lists. Autocomplete and exports
-do not exist yet; when they do, they belong in ROUTES.
+and nothing of it may show in search results, facet counts, snippets or lists. Exports of case data (the
+verification drafts) are checked in test_verify.py; reports cannot cite case documents (test_reports.py).
 """
 
 from __future__ import annotations
