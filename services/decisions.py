@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analyzers.decisions import STRUCTURE_VERSION, structure
 from config.sources import source_name, sources
@@ -116,6 +116,7 @@ def _text_of(value: Any) -> str:
 class DecisionDesk:
     def __init__(self, db: Database, store: DocumentStore, index: SearchIndex, settings: Any) -> None:
         self.db, self.store, self.index, self.settings = db, store, index, settings
+        self._cache: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}  # id -> (version key, view)
 
     # ---- structure --------------------------------------------------------------------------------
     def _decisions(self) -> list[Document]:
@@ -225,15 +226,38 @@ class DecisionDesk:
             s.add(DecisionCorrection(document_id=d.id, field=data.field, value=value, note=data.note, user=p.username))
 
     def all_views(self) -> list[dict[str, Any]]:
-        docs = self._decisions()
-        corrections = self._corrections(d.id for d in docs)
-        out = []
-        for d in docs:
-            v = self.view(d, corrections.get(d.id, []))
-            v["published"] = d.published.isoformat() if d.published else None
-            v["_doc"] = d
-            out.append(v)
-        return out
+        """Every decision's view. Kept in memory between calls and rebuilt for a decision only when its
+        version or its corrections changed (one small query tells which)."""
+        with self.db.session() as s:
+            current = {
+                doc_id: sha
+                for doc_id, sha in s.execute(select(Document.id, Document.sha256).where(Document.kind == "decision"))
+            }
+            stamps: dict[str, int] = dict(
+                s.execute(
+                    select(DecisionCorrection.document_id, func.max(DecisionCorrection.id)).group_by(
+                        DecisionCorrection.document_id
+                    )
+                ).all()
+            )
+        stale = [
+            i
+            for i, sha in current.items()
+            if (cached := self._cache.get(i)) is None or cached[0] != (sha, stamps.get(i, 0), STRUCTURE_VERSION)
+        ]
+        if stale:
+            docs = self.store.get_many(stale)
+            corrections = self._corrections(stale)
+            for d in docs:
+                v = self.view(d, corrections.get(d.id, []))
+                v["published"] = d.published.isoformat() if d.published else None
+                v["_doc"] = d
+                v["_tf"] = _tf(_reasons(d.text, v["sections"]), d.language)
+                v["_coi"] = self._coi_sources(v)
+                self._cache[d.id] = ((d.sha256, stamps.get(d.id, 0), STRUCTURE_VERSION), v)
+        for gone in set(self._cache) - set(current):
+            del self._cache[gone]
+        return [self._cache[i][1] for i in current if i in self._cache]
 
     # ---- citations --------------------------------------------------------------------------------
     def links(self, d: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -353,7 +377,7 @@ class DecisionDesk:
             mine, base_text = None, text
         else:
             raise InvalidInput("similar_needs_input")
-        vectors = {v["document_id"]: _tf(_reasons(v["_doc"].text, v["sections"]), v["_doc"].language) for v in views}
+        vectors = {v["document_id"]: v["_tf"] for v in views}
         idf = _idf(vectors.values())
         query = _weigh(_tf(base_text, mine["_doc"].language if mine else None), idf)
         out = []
@@ -432,7 +456,7 @@ class DecisionDesk:
                         }
                     )
         cited = Counter(c["ref"] for v in views for c in v["cited"])
-        coi = Counter(src for v in views for src in self._coi_sources(v))
+        coi = Counter(src for v in views for src in v["_coi"])
         provisions = Counter(p for v in views for p in v["provisions"])
         return {
             "total": total,
@@ -455,17 +479,24 @@ class DecisionDesk:
         d: Document = v["_doc"]
         span = v["sections"].get("reasons")
         reasons = d.text[span[0] : span[1]] if span else d.text
-        found = set()
-        for src in sources().values():
-            if src.type == "court" or src.id == "upload":
-                continue
-            names = {src.name, src.acronym} - {""}
-            if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", reasons) for n in names if len(n) >= 3):
-                found.add(src.id)
-        return found
+        names, pattern = _coi_names()
+        return {names[m.group(0)] for m in pattern.finditer(reasons)}
 
 
 # ---- text helpers ---------------------------------------------------------------------------------
+def _coi_names() -> tuple[dict[str, str], re.Pattern[str]]:
+    """COI publishers of the registry by name and acronym, as one pattern (courts left out)."""
+    names = {
+        n: src.id
+        for src in sources().values()
+        if src.type != "court" and src.id != "upload"
+        for n in (src.name, src.acronym)
+        if len(n) >= 3
+    }
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
 def _terms(q: str) -> list[str]:
     return [w for w in re.findall(r"[^\W\d_]{3,}", q) if w.upper() not in ("AND", "OR", "NOT", "ET", "OU", "SAUF")]
 
