@@ -22,6 +22,7 @@ run: venv demo serve
 demo: venv
 	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk ingest demo/corpus
 	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk enrich
+	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk decisions
 	COIDESK_DATA_DIR=$(DATA) $(BIN)/coidesk users demo
 
 serve: venv

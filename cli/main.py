@@ -234,6 +234,27 @@ def crawl(
         ctx.close()
 
 
+@app.command()
+def decisions() -> None:
+    """Read the structure of every decision (new or changed ones only) so the decision pages, precedent
+    search and harmonisation answer at once."""
+    from services.decisions import Selection
+
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Structure des décisions / decision structure", total=None)
+            h = ctx.decisions.harmonisation(Selection())
+            progress.update(task, total=h["total"], completed=h["total"])
+        table = Table("issue/outcome", "nombre/count")
+        for outcome, v in h["outcomes"].items():
+            table.add_row(outcome, str(v["count"]))
+        console.print(table)
+    finally:
+        ctx.close()
+
+
 def _is_corpus(path: Path) -> bool:
     """A folder of publisher records as the lead provides them (a manifest.json in it or above it)."""
     root = path if path.is_dir() else path.parent

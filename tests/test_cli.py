@@ -141,3 +141,12 @@ def test_ingest_takes_plain_files_too(tmp_path: Path) -> None:
     out = coidesk(tmp_path / "data", "ingest", str(folder))
     assert "stored 1" in out.stdout
     assert "Note Kordofan" in coidesk(tmp_path / "data", "search", "Kadugli").stdout
+
+
+def test_decisions_command_reads_every_decision(tmp_path: Path) -> None:
+    coidesk(tmp_path, "ingest", str(CORPUS / "decisions" / "fr_cnda"))
+    out = coidesk(tmp_path, "decisions").stdout
+    # the 15 CNDA decisions of the corpus: 9 grant protection, 6 are rejected (labels in tests/fixtures/decision_eval)
+    assert "refugee_status" in out and "rejection" in out and "subsidiary_protection" in out
+    rows = {line.split("│")[1].strip(): int(line.split("│")[2]) for line in out.splitlines() if line.count("│") == 3}
+    assert rows == {"refugee_status": 8, "subsidiary_protection": 1, "rejection": 6}
