@@ -573,6 +573,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "passage_added": {"fr": "Passage ajouté au rapport.", "en": "Passage added to the report."},
     # fact verification (issue 7)
     "nav_verify": {"fr": "Vérifier", "en": "Verify"},
+    "sources_include": {"fr": "Seulement ces sources (identifiants)", "en": "Only these sources (ids)"},
+    "sources_exclude": {"fr": "Sauf ces sources", "en": "Except these sources"},
+    "min_sources": {
+        "fr": "Sources indépendantes exigées pour « corroboré »",
+        "en": "Independent sources needed for “corroborated”",
+    },
     "verifications": {"fr": "Vérifications de déclarations", "en": "Statement verifications"},
     "verify_statements": {"fr": "Vérifier des déclarations pour ce dossier", "en": "Verify statements for this case"},
     "verify_help": {

@@ -150,6 +150,10 @@ def _form_facts(form: Any) -> list[FactIn]:
     return facts
 
 
+def _ids(value: Any) -> list[str]:
+    return [x.strip() for x in str(value or "").split(",") if x.strip()][:30]
+
+
 def _request_from_form(form: Any, with_facts: bool) -> VerifyIn:
     def day(name: str) -> str | None:
         return str(form.get(name) or "").strip() or None
@@ -163,6 +167,9 @@ def _request_from_form(form: Any, with_facts: bool) -> VerifyIn:
             "as_of": day("as_of"),
             "case_id": day("case_id"),
             "facts": [f.model_dump() for f in _form_facts(form)] if with_facts else None,
+            "sources_include": _ids(form.get("sources_include")),
+            "sources_exclude": _ids(form.get("sources_exclude")),
+            "min_sources": str(form.get("min_sources") or "1"),
         }
     )
 

@@ -86,8 +86,17 @@ class VerifyIn(BaseModel):
     as_of: dt.date | None = None  # evidence available at this date (the decision date); default today
     case_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
     facts: list[FactIn] | None = Field(default=None, max_length=30)  # None: split the statements
-    sources_include: list[str] = Field(default_factory=list, max_length=30)
+    sources_include: list[str] = Field(default_factory=list, max_length=30)  # registry ids
     sources_exclude: list[str] = Field(default_factory=list, max_length=30)
+
+    @field_validator("sources_include", "sources_exclude")
+    @classmethod
+    def _source_ids(cls, v: list[str]) -> list[str]:
+        bad = [x for x in v if not re.fullmatch(r"[a-z0-9_-]{1,64}", x)]
+        if bad:
+            raise ValueError(f"not a source id: {bad[0][:30]!r}")
+        return v
+
     min_sources: int = Field(default=1, ge=1, le=5)  # independent sources needed to call a fact corroborated
 
 

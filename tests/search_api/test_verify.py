@@ -218,3 +218,19 @@ def test_as_of_defaults_to_the_date_of_the_case_decision(api: TestClient, people
     assert all(
         e["published"] is None or e["published"] <= "2025-12-18" for f in r.json()["facts"] for e in f["evidence"]
     )
+
+
+def test_source_lists_and_minimum_of_independent_sources(verifier: Verifier) -> None:
+    statement = (
+        "Le conflit entre les Forces armées soudanaises et les Forces de soutien rapide a commencé le 15 avril 2023."
+    )
+    base = {"statements": statement, "country": "SDN", "as_of": dt.date(2026, 11, 1)}
+    assert verifier.verify(VerifyIn(**base))["facts"][0]["status"] == "corroborated"
+    # only the Home Office here: two independent sources cannot be found
+    assert verifier.verify(VerifyIn(**base, min_sources=2))["facts"][0]["status"] == "partly_consistent"
+    excluded = verifier.verify(VerifyIn(**base, sources_exclude=["ukhomeoffice"]))["facts"][0]
+    assert all(e["source"] != "ukhomeoffice" for e in excluded["evidence"])
+    only = verifier.verify(VerifyIn(**base, sources_include=["usdos"]))
+    assert all(entry["filters"]["source"] == ["usdos"] for entry in only["search_log"])
+    with pytest.raises(ValueError):
+        VerifyIn(**base, sources_include=["<script>"])
