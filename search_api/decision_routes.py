@@ -4,7 +4,6 @@ harmonisation (figures, charts as SVG or PNG, numbers as CSV)."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Annotated, Any, Literal
 
@@ -29,30 +28,32 @@ DocId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
 
 def selection(
     q: Annotated[str | None, Query(max_length=500)] = None,
-    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    country: Annotated[str | None, Query(max_length=3)] = None,
     ground: Annotated[str | None, Query(max_length=32)] = None,
     outcome: Annotated[str | None, Query(max_length=32)] = None,
     body: Annotated[str | None, Query(max_length=100)] = None,
-    gender: Annotated[Literal["M", "F"] | None, Query()] = None,
-    date_from: Annotated[dt.date | None, Query()] = None,
-    date_to: Annotated[dt.date | None, Query()] = None,
-    section: Annotated[Literal["header", "facts", "reasons", "operative"] | None, Query()] = None,
-    age_band: Annotated[Literal["<18", "18-25", "26-35", "36-50", ">50"] | None, Query()] = None,
+    gender: Annotated[str | None, Query(max_length=1, description="M | F")] = None,
+    date_from: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    section: Annotated[str | None, Query(max_length=10, description="header | facts | reasons | operative")] = None,
+    age_band: Annotated[str | None, Query(max_length=5, description="<18 | 18-25 | 26-35 | 36-50 | >50")] = None,
     group: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Selection:
-    return Selection(
-        q=q or None,
-        country=country.upper() if country else None,
-        ground=ground or None,
-        outcome=outcome or None,
-        body=body or None,
-        gender=gender,
-        date_from=date_from,
-        date_to=date_to,
-        section=section,
-        age_band=age_band,
-        group=group or None,
-    )
+    """From the query string; an empty field (as a form without JavaScript sends it) means no filter."""
+    given = {
+        "q": q,
+        "country": country.upper() if country else None,
+        "ground": ground,
+        "outcome": outcome,
+        "body": body,
+        "gender": gender,
+        "date_from": date_from,
+        "date_to": date_to,
+        "section": section,
+        "age_band": age_band,
+        "group": group,
+    }
+    return Selection.model_validate({k: v for k, v in given.items() if v not in (None, "")})
 
 
 Sel = Annotated[Selection, Depends(selection)]

@@ -352,3 +352,29 @@ def test_verify_statements_of_a_case_and_export_the_draft(server: Server, browse
     assert dialogs == []
     log = server.log.read_text()
     assert "Fasher" not in log and "Zorblaxien" not in log and "XSS-2026-1" not in log
+
+
+def test_harmonisation_chart_and_a_decision_structure(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The harmonisation page draws its charts as inline SVG (no script), its numbers lead to the decisions,
+    and a decision page shows where each value was read."""
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _login(page, server.base)
+    page.click("#nav-harmonisation")
+    page.wait_for_selector("#outcomes")
+    assert int(page.inner_text("#harmonisation-total strong")) >= 15
+    assert page.locator("#chart-by_year svg rect").count() > 3 and page.locator("svg script").count() == 0
+    page.screenshot(path=str(tmp_path / "harmonisation.png"))
+    page.fill('#harmonisation-filters input[name="country"]', "SDN")
+    page.click("#harmonisation-filters button")
+    page.wait_for_selector("#outcomes")
+    assert "country=SDN" in page.url
+    page.click("#outcomes a")  # the decisions behind a number
+    page.wait_for_selector("#precedents .hit")
+    page.click("#precedents .hit-title")
+    page.wait_for_selector("#decision-structure")
+    fields = page.inner_text("#structure-fields")
+    assert "Lecture du" in fields and "SDN" in fields and "CNDA" in fields
+    assert page.locator("#special-data").count() == 1  # a protection officer sees special-category data
+    assert dialogs == []

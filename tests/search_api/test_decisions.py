@@ -165,6 +165,11 @@ def test_precedents_similar_and_harmonisation(desk) -> None:  # type: ignore[no-
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     rows = client.get("/api/harmonisation.csv", params={"country": "TUN"}, headers=h).text.splitlines()
     assert rows[0] == "breakdown,key,outcome,count" and "all,,refugee_status,2" in rows
+    # a form without JavaScript sends its empty fields: they mean "no filter"; a wrong one is a clear 422
+    empty = {"country": "TUN", "ground": "", "gender": "", "date_from": "", "date_to": "", "body": ""}
+    assert client.get("/api/harmonisation", params=empty, headers=h).json()["total"] == 3
+    assert client.get("/api/harmonisation", params={"date_from": "hier"}, headers=h).status_code == 422
+    assert client.get("/api/precedents", params={"section": "partout"}, headers=h).status_code == 422
     page = client.get("/harmonisation", params={"country": "TUN"}, headers=h).text
     assert "<svg" in page and 'id="divergent"' in page and "Décision 26000003" in page
 
