@@ -17,7 +17,7 @@ from analyzers.gazetteer import country_code
 from analyzers.places import demonyms
 from textnorm import fold
 
-STRUCTURE_VERSION = "2026.11-4"  # bump when a rule changes: stored readings are redone
+STRUCTURE_VERSION = "2026.11-5"  # bump when a rule changes: stored readings are redone
 _MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -455,6 +455,18 @@ def _procedure(text: str) -> Value | None:
     return Value("normal", origin="default")
 
 
+def _exclusion_clause(text: str) -> Value | None:
+    """Which exclusion clause: 1F(a), 1F(b), 1F(c) of the Geneva Convention, 1D, or CESEDA L.512-2."""
+    m = re.search(r"(?:article\s+)?1(?:er)?,?\s*(?:section\s+)?F,?\s*([abc])\)", text)
+    if m:
+        return Value(f"1F({m.group(1)})", m.start(), m.end())
+    m = re.search(r"(?:article\s+)?1(?:er)?,?\s*(?:section\s+)?D\b(?! ?\))", text)
+    if m:
+        return Value("1D", m.start(), m.end())
+    m = re.search(r"L\. ?512-2", text)
+    return Value("L.512-2", m.start(), m.end()) if m else None
+
+
 GENEVA = ("race", "religion", "nationality", "social_group", "political_opinion")
 SUBSIDIARY = ("subsidiary_1", "subsidiary_2", "subsidiary_3")
 
@@ -492,6 +504,7 @@ def structure(text: str, title: str, court: str | None = None, outcome: str | No
         holding = r"[^.]{0,300}constitu\w*,?(?: dans [^,]{0,80},)? (?:un|une) (?:certain )?groupe social[^.]{0,300}\."
         groups = list(re.finditer(holding, text))
         s.social_group = _v(groups[-1]) if groups else None
+    s.fields["exclusion_clause"] = _exclusion_clause(text) if "exclusion" in dealt else None
     s.special = _special(text)
     s.provisions = _provisions(text)
     s.cited = _cited(text, number.value if number else None)

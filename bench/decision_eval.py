@@ -22,7 +22,17 @@ from config.settings import Settings  # noqa: E402
 from services.context import AppContext  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "decision_eval" / "labels.json"
-FIELDS = ("body", "file_number", "decision_date", "formation", "importance", "gender", "country", "outcome")
+FIELDS = (
+    "body",
+    "file_number",
+    "decision_date",
+    "formation",
+    "importance",
+    "gender",
+    "country",
+    "outcome",
+    "exclusion_clause",
+)
 
 
 def evaluate(ctx: AppContext, details: bool = False) -> dict[str, dict[str, float]]:

@@ -416,6 +416,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nav_actors": {"fr": "Acteurs", "en": "Actors"},
     # decisions and harmonisation (issue 6)
+    "exclusion_clause": {"fr": "Clause d'exclusion", "en": "Exclusion clause"},
     "pseudonymised": {
         "fr": "Décision pseudonymisée : l'original porte les vrais noms, réservé aux juristes et au délégué à la protection des données.",
         "en": "Pseudonymised decision: the original carries the real names and is reserved to legal consultants and the data protection officer.",

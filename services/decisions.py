@@ -44,6 +44,7 @@ FIELDS = (
     "age_band",
     "country",
     "outcome",
+    "exclusion_clause",
 )
 OUTCOMES = ("refugee_status", "subsidiary_protection", "annulment", "violation", "rejection", "inadmissibility")
 GROUNDS = (
