@@ -574,6 +574,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "passage_added": {"fr": "Passage ajouté au rapport.", "en": "Passage added to the report."},
     # fact verification (issue 7)
     "nav_verify": {"fr": "Vérifier", "en": "Verify"},
+    "spellings_in_sources": {"fr": "graphies des sources consultées", "en": "spellings in the sources consulted"},
     "sources_include": {"fr": "Seulement ces sources (identifiants)", "en": "Only these sources (ids)"},
     "sources_exclude": {"fr": "Sauf ces sources", "en": "Except these sources"},
     "min_sources": {

@@ -246,6 +246,7 @@ class Verifier:
         self.store, self.index, self.settings, self.vocabulary = store, index, settings, vocabulary
         self.gaz = default_gazetteer()
         self.actors = default_actors()
+        self._seen_spellings: dict[str, set[str]] = {}  # place id -> spellings met in the passages read
 
     # ---- facts ----------------------------------------------------------------------------------
     def split(self, statements: str, country: str | None) -> list[dict[str, Any]]:
@@ -375,6 +376,9 @@ class Verifier:
                 inside = [m for m in mentions if start <= m["start"] < end]
                 p = Passage(doc_id, start, end, d.text[start:end], number)
                 p.place_ids = {m["value"] for m in inside if m["type"] == "place"}
+                for m in inside:
+                    if m["type"] == "place" and m.get("text"):
+                        self._seen_spellings.setdefault(m["value"], set()).add(m["text"])
                 p.actor_ids = {m["value"] for m in inside if m["type"] == "actor"}
                 for m in inside:
                     if m["type"] == "date" and m.get("extra", {}).get("start"):
@@ -404,7 +408,7 @@ class Verifier:
             *find_listed_actors(text, self.actors),
             *find_dates(text),
         ]
-        return [{"type": m.type, "value": m.value, "start": m.start, "extra": m.extra} for m in found]
+        return [{"type": m.type, "value": m.value, "start": m.start, "text": m.text, "extra": m.extra} for m in found]
 
     def _keyword_keys(self, words: list[str]) -> list[set[str]]:
         """Per event word: its cognate keys, those of its event group and of the thesaurus concept it names."""
@@ -620,6 +624,8 @@ class Verifier:
             "lat": place.lat,
             "lon": place.lon,
             "spellings": self.gaz.spellings(place.id)[:15],
+            # as the COI documents consulted write it (from their enrichment)
+            "spellings_in_sources": sorted(self._seen_spellings.get(place.id, set()) - {fp.text}),
             "distances": others,
         }
 

@@ -57,6 +57,7 @@ TEXT = {
         "inside": ", situé dans : {parents}",
         "distance": "Distance de {name} : {km} km.",
         "spellings": "Autres graphies connues : {names}.",
+        "in_sources": "Graphies employées par les sources consultées : {names}.",
         "unknown_place": "« {name} » : lieu inconnu du référentiel géographique.",
         "flags": "Attention : {flags}.",
         "annex": "Journal de recherche",
@@ -80,6 +81,7 @@ TEXT = {
         "inside": ", located in: {parents}",
         "distance": "Distance from {name}: {km} km.",
         "spellings": "Other known spellings: {names}.",
+        "in_sources": "Spellings used by the sources consulted: {names}.",
         "unknown_place": "“{name}”: not in the gazetteer.",
         "flags": "Note: {flags}.",
         "annex": "Search log",
@@ -131,6 +133,8 @@ def query_response(result: dict[str, Any], locale: str, reference: str | None = 
             blocks.append(Block("text", words["place"].format(name=p["name"], level=p["level"], inside=inside)))
             for d in p["distances"]:
                 blocks.append(Block("text", words["distance"].format(name=d["name"], km=d["km"])))
+            if p.get("spellings_in_sources"):
+                blocks.append(Block("text", words["in_sources"].format(names=", ".join(p["spellings_in_sources"]))))
             if p["spellings"]:
                 blocks.append(Block("text", words["spellings"].format(names=", ".join(p["spellings"][:10]))))
         if fact["flags"]:

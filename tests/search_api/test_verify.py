@@ -234,3 +234,10 @@ def test_source_lists_and_minimum_of_independent_sources(verifier: Verifier) -> 
     assert all(entry["filters"]["source"] == ["usdos"] for entry in only["search_log"])
     with pytest.raises(ValueError):
         VerifyIn(**base, sources_include=["<script>"])
+
+
+def test_a_place_spelled_otherwise_is_found_and_the_sources_spelling_shown(verifier: Verifier) -> None:
+    got = _one(verifier, "Les FSR ont pris Al-Fashir.", "SDN", "2026-11-01")
+    assert got["status"] == "corroborated"
+    place = got["places"][0]
+    assert place["as_written"] == "Al-Fashir" and place["spellings_in_sources"] == ["El Fasher"]
