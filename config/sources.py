@@ -60,7 +60,9 @@ class Source(BaseModel):
     home: str
     languages: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()  # ISO alpha-3 codes covered, "*" for all
-    description: str | None = None
+    description: str | None = None  # mandate
+    methodology: str | None = None  # how the publisher gathers and checks its information
+    reviewed: str | None = None  # when the research desk last assessed this source (YYYY-MM-DD)
     crawl: CrawlSettings | None = None
 
 

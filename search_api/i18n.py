@@ -658,6 +658,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finished": {"fr": "Fin", "en": "Finished"},
     "home_page": {"fr": "Site", "en": "Home page"},
     "mandate": {"fr": "Mandat", "en": "Mandate"},
+    "source_methodology": {"fr": "Méthodologie", "en": "Methodology"},
+    "last_reviewed": {"fr": "Dernière évaluation par le service", "en": "Last reviewed by the desk"},
     "languages": {"fr": "Langues", "en": "Languages"},
     "coverage": {"fr": "Pays couverts", "en": "Countries covered"},
     "all_countries": {"fr": "tous pays", "en": "all countries"},

@@ -57,6 +57,8 @@ def source_view(source: Source, documents: int, last: CrawlRun | None) -> dict[s
         "languages": list(source.languages),
         "countries": list(source.countries),
         "description": source.description,
+        "methodology": source.methodology,
+        "reviewed": source.reviewed,
         "documents": documents,
         "crawl": None
         if crawl is None
