@@ -12,7 +12,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 import trafilatura
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Response, TextResponse
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionRefusedError,  # noqa: A004
+    DNSLookupError,
+    TCPTimedOutError,
+)
 from twisted.python.failure import Failure
 
 from analyzers.gazetteer import country_code
@@ -161,6 +168,12 @@ class SourceSpider(scrapy.Spider):
             self.report(url, "http", f"HTTP {response.status}")
         elif failure.check(scrapy.exceptions.IgnoreRequest):
             return  # refused by robots.txt or the guard: already recorded
+        elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+            self.report(url, "timeout", "no answer in time")
+        elif failure.check(DNSLookupError):
+            self.report(url, "dns", "unknown host")
+        elif failure.check(ConnectionRefusedError, ConnectError):
+            self.report(url, "connection", "the site refused the connection")
         else:
             self.report(url, failure.type.__name__ if failure.type else "error", str(failure.value)[:300])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ class Page:
     status: int = 200
     location: str | None = None  # for redirects
     last_modified: str = "Mon, 02 Nov 2026 10:00:00 GMT"
+    delay_s: float = 0.0  # answers this late (timeouts)
 
     @property
     def etag(self) -> str:
@@ -43,6 +45,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             page = site.pages.get(self.path)
+            if page is not None and page.delay_s:
+                time.sleep(page.delay_s)
             status = 404 if page is None else page.status
             if page is not None and status == 200 and self.headers.get("If-None-Match") == page.etag:
                 status = 304

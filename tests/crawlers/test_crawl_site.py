@@ -46,6 +46,7 @@ def build_site(site: Site, foreign: Site) -> None:
 <li><a href="/publications/missing.html">Manquant</a></li>
 <li><a href="/publications/broken.html">Cassé</a></li>
 <li><a href="/files/rapport-soudan.pdf">Rapport annuel (PDF)</a></li>
+<li><a href="/publications/slow.html">Lent</a></li>
 </ul></body></html>""".encode()
     )
     site.pages["/publications/darfour.html"] = Page(
@@ -62,6 +63,7 @@ def build_site(site: Site, foreign: Site) -> None:
     site.pages["/private/secret.html"] = Page(_page("Interne", "2026-01-01", "Ne pas collecter."))
     site.pages["/go-away"] = Page(b"", status=302, location=f"{foreign.url}/stolen")
     site.pages["/publications/broken.html"] = Page(b"", status=500)
+    site.pages["/publications/slow.html"] = Page(_page("Lent", "2026-01-01", "Trop tard."), delay_s=3)
     site.pages["/files/rapport-soudan.pdf"] = Page(
         text_pdf(
             "Rapport annuel Soudan 2026. Les Zaghawa du Darfour-Nord sont vises par les Forces de soutien rapide."
@@ -77,6 +79,7 @@ def crawl(data: Path, sources_file: Path, *args: str, check: bool = True) -> sub
         "COIDESK_DATA_DIR": str(data),
         "COIDESK_SOURCES_FILE": str(sources_file),
         "COIDESK_CRAWL_ALLOW_PRIVATE": "true",  # the test site is on loopback
+        "COIDESK_CRAWL_TIMEOUT_S": "1",  # the slow page times out
         "COLUMNS": "200",
     }
     return subprocess.run(
@@ -151,7 +154,8 @@ def test_crawl_stores_searchable_documents_politely_and_incrementally(tmp_path: 
         assert (run.new, run.updated, run.unchanged) == (3, 0, 0), (run.errors, first.stdout, first.stderr)
         kinds = {(e["kind"], e["url"].split(":", 2)[-1].split("/", 1)[-1]) for e in run.errors}
         assert ("http", "publications/broken.html") in kinds and ("http", "publications/missing.html") in kinds
-        assert run.failed == 2 and run.status == "finished"  # broken pages are logged; the crawl went on
+        assert ("timeout", "publications/slow.html") in kinds  # a timeout, logged with the run
+        assert run.failed == 3 and run.status == "finished"  # broken pages are logged; the crawl went on
 
         # what was fetched, and what was not
         assert "/robots.txt" in site.paths()
