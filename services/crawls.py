@@ -114,6 +114,8 @@ class CrawlDesk:
                 env["COIDESK_SOURCES_FILE"] = str(self.settings.sources_file.resolve())
             env["COIDESK_CRAWL_ALLOW_PRIVATE"] = "true" if self.settings.crawl_allow_private else "false"
             env["COIDESK_CRAWL_USER_AGENT"] = self.settings.crawl_user_agent
+            env["COIDESK_CRAWL_TIMEOUT_S"] = str(self.settings.crawl_timeout_s)
+            env["COIDESK_CRAWL_MAX_BYTES"] = str(self.settings.crawl_max_bytes)
             # no shell; source_id is a key of the registry (checked above), never free text
             self._running[source_id] = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "cli.main", "crawl", source_id],
