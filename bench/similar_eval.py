@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.settings import Settings  # noqa: E402
 from services.context import AppContext  # noqa: E402
-from services.decisions import _idf, _reasons, _tf, _weigh  # noqa: E402
+from services.decisions import _cosine, _idf, _reasons, _tf, _weigh  # noqa: E402
 from services.search import SearchParams, build_query  # noqa: E402
 from store.index.query import Permission  # noqa: E402
 
@@ -84,7 +84,7 @@ def main() -> None:
                 highlight=False,
             )
             judged([h.id for h in ctx.index.search(query).hits], "engine (more like this)")
-            cos = sorted(views, key=lambda i: -_cos(weights, _weigh(vectors[i], idf)))
+            cos = sorted(views, key=lambda i: -_cosine(weights, _weigh(vectors[i], idf)))
             judged(cos, "TF-IDF")
             judged([x["document_id"] for x in ctx.decisions.similar(doc_id=qid, limit=60)], "TF-IDF + structure")
         print(f"{'method':<28}{'nDCG@5':>8}{'P@3':>8}   ({len(labels)} labelled CNDA decisions as queries)")
@@ -93,12 +93,6 @@ def main() -> None:
                 f"{name:<28}{sum(results[name]) / len(results[name]):>8.3f}{sum(precision[name]) / len(precision[name]):>8.3f}"
             )
         ctx.close()
-
-
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    from services.decisions import _cosine
-
-    return _cosine(a, b)
 
 
 if __name__ == "__main__":

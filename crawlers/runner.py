@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import signals
@@ -27,14 +26,6 @@ NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "notice")
 
 class UnknownSource(ValueError):
     pass
-
-
-@dataclass
-class Progress:
-    """What the CLI shows while a crawl runs (per source)."""
-
-    pages: dict[str, int] = field(default_factory=dict)
-    items: dict[str, int] = field(default_factory=dict)
 
 
 def resolve(source_ids: list[str], all_sources: bool) -> list[Source]:

@@ -120,9 +120,6 @@ class DecisionDesk:
         self._cache: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}  # id -> (version key, view)
 
     # ---- structure --------------------------------------------------------------------------------
-    def _decisions(self) -> list[Document]:
-        return [d for batch in self.store.iter_documents() for d in batch if d.kind == "decision"]
-
     def _read(self, d: Document) -> dict[str, Any]:
         """The stored reading of this version of the decision, made now if missing or outdated."""
         with self.db.session() as s:

@@ -122,11 +122,6 @@ class Weighed:
     score: float
     names: bool = True  # the names no list knows, if the fact has any, are in the passage
 
-    @property
-    def anchored(self) -> bool:
-        """About the same place or actor as the fact."""
-        return self.place in ("exact", "within") or bool(self.actor)
-
 
 def fact_from_input(f: FactIn) -> Fact:
     gaz, actors = default_gazetteer(), default_actors()
@@ -546,10 +541,10 @@ class Verifier:
             status = "partly_consistent"
         else:
             status = "no_information"
-        shown = self._pick(support or partial, docs)
-        contra = self._pick(against, docs)
-        evidence = [self._evidence(w, docs, data, as_of) for w in shown]
-        conflicting = [self._evidence(w, docs, data, as_of) for w in contra]
+        shown = self._pick(support or partial)
+        contra = self._pick(against)
+        evidence = [self._evidence(w, docs, as_of) for w in shown]
+        conflicting = [self._evidence(w, docs, as_of) for w in contra]
         return {
             "fact": fact.to_json(),
             "status": status,
@@ -560,7 +555,7 @@ class Verifier:
         }
 
     @staticmethod
-    def _pick(weighed: list[Weighed], docs: dict[str, Any]) -> list[Weighed]:
+    def _pick(weighed: list[Weighed]) -> list[Weighed]:
         out: list[Weighed] = []
         per_doc: dict[str, int] = {}
         for w in weighed:
@@ -572,7 +567,7 @@ class Verifier:
                 break
         return out
 
-    def _evidence(self, w: Weighed, docs: dict[str, Any], data: VerifyIn, as_of: dt.date) -> dict[str, Any]:
+    def _evidence(self, w: Weighed, docs: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         d = docs[w.passage.doc_id]
         starts = (d.extra or {}).get("page_starts") or []
         page = None
