@@ -401,6 +401,21 @@ def check() -> None:
 
 
 @app.command()
+def cap_memory(megabytes: int) -> None:
+    """Bound the process's data segment (heap and anonymous mappings; mapped index files do not count).
+    Past it an allocation fails (a MemoryError in Python, an error for the request) instead of the
+    machine running out; the query budget keeps ordinary searches far below it."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
 def serve(
     host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
 ) -> None:
@@ -411,6 +426,7 @@ def serve(
 
     _setup_logging()
     settings = get_settings()
+    cap_memory(settings.max_memory_mb)
     # no uvicorn access log: its lines carry paths and query strings (case ids, search terms);
     # search_api.request_log writes one line per request with the route template instead
     uvicorn.run(

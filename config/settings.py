@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     max_query_chars: int = 1000
     max_query_clauses: int = 64
     max_wildcards: int = 4
+    # What one query may cost the engine (store/index/query_cost.py); over it: a clear 400
+    max_query_cost: int = Field(default=1500, ge=10)
+    max_sloppy_phrase_words: int = Field(default=12, ge=2)
+    # The server's memory ceiling (address space of data, MiB; 0 = none): one runaway allocation
+    # fails that request instead of the machine swapping or the kernel killing the process
+    max_memory_mb: int = Field(default=12_288, ge=0)
     max_relevance_depth: int = 10_000
     writer_heap_bytes: int = 128_000_000
     # Accounts and sessions (SECURITY.md: OWASP ASVS level 2)
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
     checkout_days: int = Field(default=14, ge=1)  # a file checked out is due back after this many days
     # Case documents uploaded through the API (issue 3 widens formats)
     max_upload_bytes: int = Field(default=50_000_000, ge=1)
+    # Request bodies, checked before they are read: routes that take files, and every other route
+    max_request_bytes: int = Field(default=250_000_000, ge=1)
+    max_form_bytes: int = Field(default=2_000_000, ge=1024)
     # Crawlers (issue 4)
     sources_file: Path | None = None  # more registry entries, same format as config/sources.json
     crawl_user_agent: str = "coidesk/0.1 (COI research desk crawler; contact: coi-desk@example.org)"
@@ -55,6 +64,11 @@ class Settings(BaseSettings):
     # Loopback and private addresses are refused (SSRF); a test site or an intranet mirror needs this on
     crawl_allow_private: bool = False
     crawl_schedule: bool = False  # the server runs each source's schedule (daily/weekly)
+    # Audit chain: its key file (mode 600, never in the database) and where signed checkpoints are
+    # appended outside the database (best on another volume, or set append-only: chattr +a); syslog too
+    audit_key_file: Path | None = None  # default: data_dir/audit.key
+    audit_checkpoint_dir: Path | None = None  # default: data_dir/audit-checkpoints
+    audit_syslog: str | None = None  # e.g. /dev/log
     # Reports: a folder of the research desk's own templates (report.fr.html, report.fr.docx, ...)
     report_templates: Path | None = None
 
@@ -63,6 +77,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'coidesk.sqlite3').resolve()}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
 
     @property
     def archive_dir(self) -> Path:

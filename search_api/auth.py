@@ -9,12 +9,16 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from typing import Annotated
 
+import anyio.to_thread
+
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.auth import Principal
 from services.context import AppContext
@@ -34,20 +38,13 @@ def client_of(request: Request) -> str:
 
 
 async def current_user(request: Request) -> Principal:
-    accounts = ctx_of(request).accounts
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise AuthError("bad_token")
-        return accounts.from_token(token.strip())
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        raise AuthError("login_required")
-    principal = accounts.from_session(cookie)
-    if request.method not in SAFE_METHODS:
+    """The caller, authenticated by ``RequireCredentials`` before the body was read; CSRF for forms."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # an open path's route that asks for a user (logout): authenticate now
+        principal = await anyio.to_thread.run_sync(_authenticate, request)
+    if not request.headers.get("authorization") and request.method not in SAFE_METHODS:
         await check_csrf(request, principal.csrf_token or "")
-    return principal
+    return principal  # type: ignore[no-any-return]
 
 
 async def check_csrf(request: Request, expected: str) -> None:
@@ -110,23 +107,93 @@ def check_login_csrf(request: Request, sent: str) -> None:
         raise Forbidden("csrf")
 
 
-class RequireCredentials:
-    """Belt and braces in front of the routes: an ``/api`` request carrying no credential at all is
-    answered 401 before any route, body parsing or validation runs. (The dependency above still checks
-    that the credential is valid; this only guarantees no API operation can be reached anonymously.)"""
+class BodyTooLarge(HTTPException):
+    """The request body is over its route's limit (raised while the body is being read: a 413)."""
 
-    OPEN = ("/api/health",)
+    def __init__(self, limit: int) -> None:
+        super().__init__(413)
+        self.limit = limit
+
+
+# Routes that take files; every other request body (forms, JSON) is small.
+_UPLOAD_PATHS = re.compile(r"^/(?:api/documents|upload|api/cases/[^/]+/documents|cases/[^/]+/documents)$")
+
+
+class RequireCredentials:
+    """In front of every route: the caller is authenticated *before* any body is read, parsed or
+    validated, and no body may exceed its route's limit.
+
+    - Anything but the open paths (login, health, static files, the API docs) needs a valid bearer token
+      or session; the principal found is kept for the route (``current_user`` reuses it). Without one:
+      401 (the API and unsafe methods) or a redirect to the login page (page GETs), the body unread.
+    - Bodies: a declared ``Content-Length`` over the limit is refused at once (413); a body sent without
+      one is counted as it is read and cut off at the limit.
+    """
+
+    OPEN_EXACT = ("/api/health", "/login", "/openapi.json", "/favicon.ico")
+    OPEN_PREFIX = ("/static/", "/docs")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] not in self.OPEN:
-            request = Request(scope)
-            if not request.headers.get("authorization") and not request.cookies.get(SESSION_COOKIE):
-                from search_api.errors import error_response
+    def _is_open(self, path: str) -> bool:
+        return path in self.OPEN_EXACT or path.startswith(self.OPEN_PREFIX)
 
-                response = error_response(request, 401, "login_required", headers={"WWW-Authenticate": "Bearer"})
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        settings = ctx_of(request).settings
+        limit = settings.max_request_bytes if _UPLOAD_PATHS.match(scope["path"]) else settings.max_form_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(request, scope, receive, send, 413, "too_large", {"max": limit})
+            return
+        if not self._is_open(scope["path"]):
+            try:
+                principal = await anyio.to_thread.run_sync(_authenticate, request)
+            except AuthError as exc:
+                from search_api.errors import auth_error_response
+
+                response = auth_error_response(request, exc)
                 await response(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+            scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, _counting(receive, limit), send)
+
+
+def _authenticate(request: Request) -> Principal:
+    accounts = ctx_of(request).accounts
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("bad_token")
+        return accounts.from_token(token.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise AuthError("login_required")
+    return accounts.from_session(cookie)
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return wrapped
+
+
+async def _refuse(request: Request, scope: Scope, receive: Receive, send: Send, status: int, code: str, params: dict) -> None:
+    from search_api.errors import error_response
+
+    response = error_response(request, status, code, params, headers={"Connection": "close"})
+    await response(scope, receive, send)

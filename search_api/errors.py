@@ -69,6 +69,15 @@ def error_response(
     )
 
 
+def auth_error_response(request: Request, exc: AuthError) -> Response:
+    """No valid credential: the login page for a page GET, otherwise 401 (429 while throttled)."""
+    if exc.code == "login_throttled":
+        return error_response(request, 429, exc.code, headers={"Retry-After": str(exc.retry_after or 900)})
+    if _wants_html(request) and request.method == "GET":
+        return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+    return error_response(request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(BadQuery)
     async def _bad_query(request: Request, exc: BadQuery) -> Response:
@@ -76,11 +85,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> Response:
-        if exc.code == "login_throttled":
-            return error_response(request, 429, exc.code, headers={"Retry-After": str(exc.retry_after or 900)})
-        if _wants_html(request) and request.method == "GET":
-            return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
-        return error_response(request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"})
+        return auth_error_response(request, exc)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -117,6 +122,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 413:
+            return error_response(request, 413, "too_large", {"max": getattr(exc, "limit", "")})
         code = "not_found" if exc.status_code == 404 else "http_error"
         return error_response(request, exc.status_code, code)
 

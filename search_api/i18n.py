@@ -46,6 +46,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Proximity distance too large (at most {max}).",
     },
     "syntax": {"fr": "Requête illisible.", "en": "The query cannot be read."},
+    "case_document_hidden": {
+        "fr": "document d’un dossier (nom masqué)",
+        "en": "a case document (name hidden)",
+    },
+    "phrase_too_long": {
+        "fr": "Expression entre guillemets trop longue (au plus {max} mots).",
+        "en": "Quoted phrase too long (at most {max} words).",
+    },
+    "proximity_too_long": {
+        "fr": "Recherche de proximité sur trop de mots (au plus {max}).",
+        "en": "Proximity search over too many words (at most {max}).",
+    },
+    "query_too_costly": {
+        "fr": "Requête trop coûteuse : réduisez la distance de proximité, les jokers ou les mots répétés.",
+        "en": "Query too expensive: reduce the proximity distance, the wildcards or the repeated words.",
+    },
     "bad_date": {
         "fr": "Date invalide pour {field} : attendu AAAA-MM-JJ.",
         "en": "Invalid date for {field}: expected YYYY-MM-DD.",

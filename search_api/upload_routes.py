@@ -29,8 +29,34 @@ def _may_upload(user: Principal) -> None:
         raise Forbidden("role")
 
 
-def job_json(c: AppContext, job: IngestJob) -> dict[str, Any]:
+def jobs_json(c: AppContext, user: Principal, jobs: list[IngestJob]) -> list[dict[str, Any]]:
+    """Jobs as the user may see them: a job of a case document follows the case's need-to-know (its name,
+    document and digest are shown, and audited, only to those who may see the case's documents)."""
+    case_jobs = [(j.id, (j.fields or {}).get("case_id"), j.document_id) for j in jobs if _is_case_job(j)]
+    shown = c.cases.visible_case_jobs(user, case_jobs)
+    return [job_json(c, j, redact=_is_case_job(j) and j.id not in shown) for j in jobs]
+
+
+def _is_case_job(job: IngestJob) -> bool:
+    return (job.fields or {}).get("kind") == "case_document"
+
+
+def job_json(c: AppContext, job: IngestJob, redact: bool = False) -> dict[str, Any]:
     """Status in plain steps: queued, extracting, indexing, enriching, indexed, failed (with the reason)."""
+    if redact:
+        return {
+            "id": job.id,
+            "filename": None,
+            "case_document": True,
+            "status": job.status,
+            "error": job.error,
+            "media_type": None,
+            "document_id": None,
+            "parent_id": job.parent_id,
+            "submitted_by": job.submitted_by,
+            "submitted_at": job.submitted_at.isoformat(timespec="seconds") + "Z",
+            "sha256": None,
+        }
     status = job.status
     if status == "stored" and job.document_id:
         if c.store.is_queued(job.document_id):
@@ -99,7 +125,7 @@ async def upload(
     for f in files:
         data = await read_upload(f, c.settings.max_upload_bytes)
         ids.append(submit(c.store, c.jobs, data, f.filename, user.username, fields, options=options))
-    return {"jobs": [job_json(c, j) for i in ids if (j := c.jobs.get(i))]}
+    return {"jobs": jobs_json(c, user, [j for i in ids if (j := c.jobs.get(i))])}
 
 
 def _visible_job(c: AppContext, user: Principal, job_id: int) -> IngestJob:
@@ -112,19 +138,19 @@ def _visible_job(c: AppContext, user: Principal, job_id: int) -> IngestJob:
 @router.get("/api/jobs", tags=["documents"])
 def jobs(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
     """Your uploads (all uploads for admins), newest first."""
-    return [job_json(c, j) for j in c.jobs.list(None if user.has("admin") else user.username)]
+    return jobs_json(c, user, c.jobs.list(None if user.has("admin") else user.username))
 
 
 @router.get("/api/jobs/{job_id}", tags=["documents"])
 def job(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return job_json(c, _visible_job(c, user, job_id))
+    return jobs_json(c, user, [_visible_job(c, user, job_id)])[0]
 
 
 @router.post("/api/jobs/{job_id}/retry", tags=["documents"])
 def retry(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
     _visible_job(c, user, job_id)
     c.jobs.retry(job_id)
-    return job_json(c, _visible_job(c, user, job_id))
+    return jobs_json(c, user, [_visible_job(c, user, job_id)])[0]
 
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
@@ -134,7 +160,7 @@ def upload_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = 
         request,
         locale_of(request, lang),
         user,
-        jobs=[job_json(c, j) for j in c.jobs.list(None if user.has("admin") else user.username, 100)],
+        jobs=jobs_json(c, user, c.jobs.list(None if user.has("admin") else user.username, 100)),
         may_upload=user.has(*UPLOADERS),
     )
 

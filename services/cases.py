@@ -366,6 +366,17 @@ class CaseService:
             raise NotFound(d.id)
         self.audit.append([AuditEntry(p.username, action, d.case_id, d.id)])
 
+    def visible_case_jobs(self, p: Principal, case_jobs: Iterable[tuple[int, str | None, str | None]]) -> set[int]:
+        """Of ingest jobs of case documents (job id, case id, document id), those whose case this user may
+        see at registration level; each one shown is audited like a read of the document's name."""
+        jobs = list(case_jobs)
+        if not jobs:
+            return set()
+        allowed = self.search_permission(p).case_ids
+        shown = [(j, case, doc) for j, case, doc in jobs if case and (allowed is None or case in allowed)]
+        self.audit.append([AuditEntry(p.username, "case.job.view", case, doc) for _, case, doc in shown])
+        return {j for j, _, _ in shown}
+
     def audit_hits(self, p: Principal, hits: Iterable[tuple[str, str | None]]) -> None:
         """One record per case document shown in a search result (its snippet is case data)."""
         self.audit.append(

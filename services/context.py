@@ -16,7 +16,7 @@ from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
 from store.actor_entries import ActorEntries
 from store.archive import Archive
-from store.audit import AuditLog
+from store.audit import AuditKey, AuditLog, Checkpoints
 from store.crawls import CrawlRuns
 from store.db import Database
 from store.documents import DocumentStore
@@ -53,7 +53,8 @@ class AppContext:
         index = open_index(settings)
         if getattr(index, "fresh", False) and store.count():
             store.enqueue_all()  # a new or upgraded embedded index is filled again from the store
-        audit = AuditLog(db)
+        key = AuditKey(settings.audit_key_path)
+        audit = AuditLog(db, key, Checkpoints(settings.audit_checkpoint_path, key, settings.audit_syslog))
         jobs = Jobs(db)
         actor_entries = ActorEntries(db)
         crawls = CrawlRuns(db)

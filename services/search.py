@@ -27,6 +27,7 @@ from store.index.query import (
     SearchResult,
     SortKey,
 )
+from store.index.query_cost import Budget, check_cost
 from store.index.query_parser import Limits, parse
 
 if TYPE_CHECKING:
@@ -100,13 +101,17 @@ def build_query(
     vocabulary: Vocabulary | None = None,
 ) -> SearchQuery:
     limits = Limits(
-        max_chars=settings.max_query_chars, max_clauses=settings.max_query_clauses, max_wildcards=settings.max_wildcards
+        max_chars=settings.max_query_chars,
+        max_clauses=settings.max_query_clauses,
+        max_wildcards=settings.max_wildcards,
+        budget=Budget(max_cost=settings.max_query_cost, max_sloppy_tokens=settings.max_sloppy_phrase_words),
     )
     tree = parse(params.q, limits)
     expansions: tuple[str, ...] = ()
     if params.expand and params.q:
         expanded = expand(tree, vocabulary)
         tree, expansions = expanded.tree, tuple(expanded.also_searched)
+        check_cost(tree, limits.budget)  # expansions are priced too
     filters: list[FieldFilter] = []
     for name, values in params.filters.items():
         if name not in FILTER_FIELDS:

@@ -31,9 +31,22 @@ class NotFound(Exception):
     """No such document (or not visible to this user)."""
 
 
-def make_document_id(source: str, key: str) -> str:
-    """A stable id from the publisher and its own identifier (or URL), kept across versions."""
-    return hashlib.sha256(f"{source}\x00{key}".encode()).hexdigest()[:20]
+class IdentityConflict(Exception):
+    """A write would change the context (public, or which case) of a document it does not own."""
+
+
+def document_context(kind: str, case_id: str | None) -> str:
+    """Where a document belongs: the public collection, or one case. Part of its identity."""
+    return f"case:{case_id}" if kind == "case_document" else ""
+
+
+def make_document_id(source: str, key: str, context: str = "") -> str:
+    """A stable id from the publisher and its own identifier (or URL), kept across versions.
+
+    The context is part of it: the same bytes (or URL) received for a case and for the public
+    collection, or for two cases, are different documents that share only their archived original."""
+    seed = f"{source}\x00{key}" if not context else f"{source}\x00{key}\x00{context}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:20]
 
 
 @dataclass
@@ -83,20 +96,26 @@ class DocumentStore:
         """
         digest = self.archive.put(original)
         key = doc.external_id or doc.url or digest
-        doc_id = make_document_id(doc.source, key)
+        context = document_context(doc.kind, doc.case_id)
+        doc_id = make_document_id(doc.source, key, context)
         with self.db.session() as s:
             if s.get(Original, digest) is None:
                 s.add(Original(sha256=digest, size=len(original), media_type=media_type, filename=origin[-255:]))
                 s.flush()
             seen = s.scalars(
                 select(Receipt.id).where(
-                    Receipt.sha256 == digest, Receipt.origin == origin, Receipt.received_by == received_by
+                    Receipt.sha256 == digest,
+                    Receipt.origin == origin,
+                    Receipt.received_by == received_by,
+                    Receipt.document_id == doc_id,
                 )
             ).first()
             if seen is None:
                 s.add(Receipt(sha256=digest, document_id=doc_id, received_by=received_by, origin=origin))
             existing = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
             values = {f: getattr(doc, f) for f in _FIELDS}
+            if existing is not None and document_context(existing.kind, existing.case_id) != context:
+                raise IdentityConflict(doc_id)  # never move a document between the public and a case
             if existing is None:
                 s.add(Document(id=doc_id, sha256=digest, version=1, added=utcnow(), **values))
                 created, changed = True, True

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from store.index.errors import BadQuery
 from store.index.query import And, MatchAll, Node, Not, Or, Phrase, Term, Wildcard
+from store.index.query_cost import Budget, check_cost
 from textnorm import fold, normalize
 
 _OR = {"OR", "OU", "||"}
@@ -35,6 +36,7 @@ class Limits:
     max_chars: int = 1000
     max_clauses: int = 64
     max_wildcards: int = 4
+    budget: Budget = Budget()
 
 
 @dataclass
@@ -68,15 +70,18 @@ def _lex(text: str) -> list[_Tok]:
             word = m.group("word")
             if word in _OR or word in _AND or word in _NOT:
                 toks.append(_Tok("op", word))
-            elif word.startswith("-") and len(word) > 1:
-                toks.append(_Tok("op", "NOT"))
-                toks.extend(_lex(word[1:]))
-            elif word.startswith("+") and len(word) > 1:
-                toks.extend(_lex(word[1:]))
-            elif word in {"-", "+"}:
                 continue
-            else:
+            # leading signs, read one by one without recursion: "-x" excludes, "+x" is x, "--x" is x
+            negations = 0
+            while word[:1] in ("-", "+"):
+                negations += word[0] == "-"
+                word = word[1:]
+            if negations % 2:
+                toks.append(_Tok("op", "NOT"))
+            if word:
                 toks.append(_Tok("word", word))
+            elif negations % 2 and text[pos : pos + 1] not in ('"', "("):
+                toks.pop()  # a lone sign is punctuation; right before a phrase or a group it excludes it
     return toks
 
 
@@ -129,14 +134,15 @@ class _Parser:
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     def unary(self, depth: int) -> Node:
-        tok = self.peek()
-        if tok is not None and tok.kind == "op" and tok.value in _NOT:
+        negations = 0  # a run of NOTs is counted, not recursed into: NOT NOT x is x
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.value in _NOT:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("rp",) or (nxt.kind == "op" and nxt.value in _OR | _AND):
                 raise BadQuery("dangling_operator", operator=tok.value)
-            return Not(self.unary(depth))
-        return self.primary(depth)
+            negations += 1
+        node = self.primary(depth)
+        return Not(node) if negations % 2 else node
 
     def primary(self, depth: int) -> Node:
         tok = self.take()
@@ -197,7 +203,9 @@ def parse(text: str | None, limits: Limits | None = None) -> Node:
     toks = _lex(text)
     if not toks:
         return MatchAll()
-    return _Parser(toks, limits).parse()
+    tree = _Parser(toks, limits).parse()
+    check_cost(tree, limits.budget)
+    return tree
 
 
 def wildcard_regex(pattern: str) -> str:

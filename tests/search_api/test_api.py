@@ -123,7 +123,7 @@ def test_original_is_served_as_an_attachment(client: TestClient, demo_ctx: AppCo
 def test_case_documents_are_not_served_to_staff_without_access(client: TestClient, demo_ctx: AppContext) -> None:
     from store.documents import make_document_id
 
-    orphan = make_document_id("upload", "case-1")  # its case id matches no case: nobody may read it
+    orphan = make_document_id("upload", "case-1", "case:CASE-0001")  # its case id matches no case: nobody may read it
     assert demo_ctx.store.get(orphan).kind == "case_document"
     assert client.get(f"/api/documents/{orphan}").status_code == 404
     assert client.get(f"/api/documents/{orphan}/original").status_code == 404
