@@ -12,7 +12,8 @@ import string
 from dataclasses import dataclass
 
 _CIVILITY = r"(?P<civ>M\.|Mme|Mlle|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?)"
-_NAME = r"(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:[ -][A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){0,3})"
+# a name may be written in capitals ("M. DUPONT Jean"), as decisions often do
+_NAME = r"(?P<name>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+(?:[ -][A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+){0,3})"
 _PERSON = re.compile(rf"(?<![\w.]){_CIVILITY} {_NAME}")
 _PROFESSIONAL = re.compile(r"\b(?:Me|Maître|président(?:e)?|rapporteur(?:e)?|greffi[eè]re?|juge)\s*$", re.I)
 _BIRTH = re.compile(r"\b(née?|born)(?: le| on)? \d{1,2}(?:er)? [a-zéû]+ \d{4}", re.I)
@@ -43,11 +44,23 @@ def pseudonymise(text: str) -> Pseudonymised:
         return f"{m.group('civ')} {alias(name)}"
 
     out = _PERSON.sub(person, text)
-    # the same persons named without a civility further on ("Fatoumata indique que...")
+    # the same persons named without a civility further on ("Fatoumata indique que...", "DIALLO"),
+    # in any case: over-masking a word is safer than leaving a name
     for name in sorted(mapping, key=len, reverse=True):
         for part in {name, *name.split()}:
             if len(part) >= 4 and part[0].isupper():
-                out = re.sub(rf"(?<![\w.]){re.escape(part)}(?![\w])", mapping[name] + "...", out)
+                out = re.sub(rf"(?<![\w.]){re.escape(part)}(?![\w])", mapping[name] + "...", out, flags=re.I)
     out = _BIRTH.sub(lambda m: f"{m.group(1)} le [date de naissance]", out)
     out = _NUMBERS.sub("[numéro]", out)
     return Pseudonymised(out, mapping)
+
+
+FIELD_SEPARATOR = "\x1e"  # never in extracted text: fields are pseudonymised together, then split again
+
+
+def pseudonymise_fields(fields: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Several fields of one document (title, headnote, pages...) with one mapping: a name found in any
+    field is replaced in all of them, so no field (a title from an HTML ``<title>`` or a Markdown
+    heading, a file name) leaks what the body hides."""
+    hidden = pseudonymise(FIELD_SEPARATOR.join(f.replace(FIELD_SEPARATOR, " ") for f in fields))
+    return hidden.text.split(FIELD_SEPARATOR), hidden.mapping

@@ -71,7 +71,7 @@ def create(
     """Create an account (the first admin: ``coidesk users create alice --admin``)."""
     roles = list(role or []) + (["admin"] if admin else [])
     with _context() as ctx:
-        ctx.accounts.create_user(username, _password(password_stdin), roles, full_name, division, head)
+        ctx.accounts.create_user(username, _password(password_stdin), roles, full_name, division, head, _operator())
         console.print(f"[green]Compte créé / account created:[/green] {username} ({', '.join(roles)})")
 
 
@@ -110,6 +110,22 @@ def disable(username: str) -> None:
     with _context() as ctx:
         ctx.accounts.set_active(SYSTEM, _user(ctx, username).id, False)
         console.print(f"{username}: désactivé / disabled")
+
+
+@users.command("unlock")
+def unlock(username: str) -> None:
+    """Forget an account's failed logins (after checking with its owner that the attempts were theirs)."""
+    with _context() as ctx:
+        _user(ctx, username)
+        n = ctx.accounts.unlock(_operator(), username)
+        console.print(f"{username}: {n} échec(s) effacé(s) / failure(s) cleared")
+
+
+def _operator() -> str:
+    """Who ran the command, for the audit trail (the operating-system account)."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"[:64]
 
 
 @users.command("token")

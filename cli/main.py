@@ -400,7 +400,6 @@ def check() -> None:
         ctx.close()
 
 
-@app.command()
 def cap_memory(megabytes: int) -> None:
     """Bound the process's data segment (heap and anonymous mappings; mapped index files do not count).
     Past it an allocation fails (a MemoryError in Python, an error for the request) instead of the
@@ -416,6 +415,7 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
 ) -> None:

@@ -214,3 +214,12 @@ ENGLISH_STOP_WORDS: tuple[str, ...] = (
 
 # Languages that have their own stemmed field; other languages are searched through the exact field.
 STEMMED_LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+# Words of a question that say nothing about what is sought ("Quels sont les risques... ?", "What does...").
+# Dropped from plain (best-match) queries only, folded; the stop-word lists above cover the rest.
+QUESTION_WORDS: frozenset[str] = frozenset(
+    """quel quels quelle quelles qui que quoi quand comment pourquoi combien lequel laquelle lesquels
+    lesquelles est-ce est-il est-elle sont-ils sont-elles existe-t-il y-a-t-il a-t-il peut-on peut-il
+    what which who whom whose when where why how does do did is are was were can could should would
+    there any""".split()
+)

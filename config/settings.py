@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     cookie_secure: bool = True  # Secure cookies; browsers accept them on http://127.0.0.1 and localhost
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=10, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)  # per account, within login_window_minutes
+    login_max_failures: int = Field(default=5, ge=1)  # per account, within login_window_minutes, then delays
+    login_base_delay_seconds: int = Field(default=15, ge=1)  # first delay after those; doubles each failure
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     password_min_chars: int = Field(default=12, ge=8)

@@ -15,13 +15,13 @@ from twisted.python.failure import Failure
 from config.sources import Source, crawlable
 from crawlers.items import LayoutError
 from crawlers.pipeline import bind
-from crawlers.settings import scrapy_settings
+from crawlers.settings import process_settings, scrapy_settings
 from crawlers.spiders import SPIDERS
 from services.context import AppContext
 
 log = logging.getLogger(__name__)
 # not fetched on purpose, or fetched with a remark: kept with the run, not counted as failures
-NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "notice")
+NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "resolver", "notice")
 
 
 class UnknownSource(ValueError):
@@ -46,7 +46,7 @@ def run_crawls(
     on_event: Callable[[str, str], None] | None = None,
 ) -> list[int]:
     """Crawl the sources (blocking); returns the crawl run ids. ``on_event(source, "page"|"item")``."""
-    process = CrawlerProcess({"LOG_LEVEL": "WARNING"}, install_root_handler=False)
+    process = CrawlerProcess(process_settings(ctx.settings), install_root_handler=False)
     run_ids: list[int] = []
     for source in sources:
         assert source.crawl is not None

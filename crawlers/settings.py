@@ -8,6 +8,17 @@ from config.settings import Settings
 from config.sources import Source
 
 
+def process_settings(settings: Settings) -> dict[str, Any]:
+    """Settings of the crawl process itself: the reactor-wide ones, which Scrapy takes from the process and
+    ignores in a spider's settings. The name resolver resolves each host once and checks every address it
+    answers; connections go only to those addresses (SECURITY.md threat 7, crawlers/resolver.py)."""
+    return {
+        "LOG_LEVEL": "WARNING",
+        "TWISTED_DNS_RESOLVER": "crawlers.resolver.VettingResolver",
+        "COIDESK_ALLOW_PRIVATE": settings.crawl_allow_private,
+    }
+
+
 def scrapy_settings(settings: Settings, source: Source) -> dict[str, Any]:
     assert source.crawl is not None
     return {
@@ -37,8 +48,10 @@ def scrapy_settings(settings: Settings, source: Source) -> dict[str, Any]:
         "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 429, 403, 404],
         # one guard for every request, redirects included, that records what it refuses (it replaces
         # Scrapy's offsite filter, which checks domains only and silently)
+        # (names are resolved, and their addresses checked, by the process's resolver: process_settings)
         "DOWNLOADER_MIDDLEWARES": {
             "crawlers.middlewares.UrlGuard": 40,
+            "crawlers.middlewares.ResolverRefusals": 950,  # before the cache (900) and retries (550) see it
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         },
         "ITEM_PIPELINES": {"crawlers.pipeline.IngestPipeline": 300},

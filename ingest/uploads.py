@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import re
 import threading
 import time
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from analyzers.pseudonymise import pseudonymise
+from analyzers.pseudonymise import pseudonymise_fields
 from ingest.extract import ExtractError, Options, detect
 from ingest.sandbox import extract_file
 from store.documents import DocumentStore
@@ -99,16 +101,34 @@ def submit(
     """Archive the original and queue its job. ``crawl`` (retrieval date, run, page) comes from the
     crawlers only, never from a request."""
     name = safe_filename(filename)
+    options = options or JobOptions()
+    digest = hashlib.sha256(data).hexdigest()
+    if options.pseudonymise:  # names may be in the file name and the title: neither is stored in clear
+        name = neutral_filename(name, digest)
     digest = store.archive_original(data, detect(data), name)  # archived before anything else happens
-    opts = (options or JobOptions()).model_dump(mode="json")
+    opts = options.model_dump(mode="json")
     job_fields = fields.model_dump(mode="json") | ({"crawl": crawl} if crawl else {})
+    if options.pseudonymise:
+        sealed = {k: job_fields.pop(k) for k in SEALED_FIELDS if job_fields.get(k)}
+        job_fields |= {"title": None, "headnote": None, "sealed": store.pseudonyms.seal(sealed)}
     return jobs.submit(digest, name, user, job_fields, parent_id, opts)
+
+
+SEALED_FIELDS = ("title", "headnote")
+
+
+def neutral_filename(name: str, digest: str) -> str:
+    """The name a pseudonymised upload is known by: its extension and digest, never the original name."""
+    ext = Path(name).suffix.lower()
+    return f"document-{digest[:12]}{ext if re.fullmatch(r'[.][a-z0-9]{1,8}', ext) else ''}"
 
 
 def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[..., Any] = extract_file) -> None:
     """Extract and store one claimed job; any failure is this job's, recorded in plain words."""
     data = store.archive.get(job.sha256)
-    fields = UploadFields.model_validate(job.fields)
+    job_fields = dict(job.fields)
+    sealed = store.pseudonyms.unseal(job_fields.pop("sealed")) if job_fields.get("sealed") else {}
+    fields = UploadFields.model_validate(job_fields | sealed)
     options = JobOptions.model_validate(job.options or {})
     try:
         extracted = extract(data, Options(ocr=options.ocr, ocr_languages=list(options.ocr_languages)))
@@ -116,14 +136,18 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
         jobs.finish(job.id, "failed", exc.code, media_type=detect(data))
         return
     mapping = None
-    if options.pseudonymise:  # page by page (one mapping for all), so page numbers still point right
-        hidden = pseudonymise("\x0c".join(extracted.pages))
-        extracted = dataclasses.replace(extracted, pages=hidden.text.split("\x0c"))
-        mapping = hidden.mapping
+    title = fields.title or extracted.title or job.filename
+    if options.pseudonymise:
+        # every field that reaches the store, the index and the pages shares one mapping; pages are
+        # kept apart so page numbers still point right
+        pages = "\x0c".join(extracted.pages)
+        (title, headnote, pages), mapping = pseudonymise_fields([title, fields.headnote or "", pages])
+        extracted = dataclasses.replace(extracted, pages=pages.split("\x0c"), title=None)
+        fields = fields.model_copy(update={"headnote": headnote or None})
     text = extracted.text
     doc = DocumentCreate(
         kind=fields.kind,
-        title=(fields.title or extracted.title or job.filename)[:500],
+        title=title[:500],
         text=text,
         language=fields.language,
         countries=fields.countries,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from search_api.auth import Admin, AuditReader, CurrentUser, ctx_of
 from services.context import AppContext
+from services.errors import InvalidInput
 
 router = APIRouter(prefix="/api")
 Ctx = Annotated[AppContext, Depends(ctx_of)]
@@ -60,7 +61,7 @@ def me(user: CurrentUser) -> dict[str, Any]:
 @router.post("/me/tokens", status_code=201, tags=["account"])
 def create_token(data: TokenIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
     """A new API token for scripts; the secret is shown once."""
-    token_id, secret = c.accounts.create_token(user.user_id, data.name)
+    token_id, secret = c.accounts.create_token(user.user_id, data.name, user.username)
     return {"id": token_id, "token": secret}
 
 
@@ -77,7 +78,7 @@ def list_users(admin: Admin, c: Ctx) -> list[dict[str, Any]]:
 @router.post("/users", status_code=201, tags=["admin"])
 def create_user(data: UserIn, admin: Admin, c: Ctx) -> dict[str, Any]:
     p = c.accounts.create_user(
-        data.username, data.password, data.roles, data.full_name, data.division, data.heads_division
+        data.username, data.password, data.roles, data.full_name, data.division, data.heads_division, admin.username
     )
     return {"id": p.user_id, "username": p.username}
 
@@ -92,6 +93,15 @@ def set_roles(user_id: RowId, data: RolesIn, user: CurrentUser, c: Ctx) -> dict[
 def disable_user(user_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, bool]:
     c.accounts.set_active(user, user_id, False)
     return {"active": False}
+
+
+@router.post("/users/{user_id}/unlock", tags=["admin"])
+def unlock_user(user_id: RowId, admin: Admin, c: Ctx) -> dict[str, int]:
+    """Forget the account's failed logins (after checking with its owner): it may log in at once."""
+    target = next((u for u in c.accounts.list_users() if u.id == user_id), None)
+    if target is None:
+        raise InvalidInput("unknown_user")
+    return {"failures_cleared": c.accounts.unlock(admin.username, target.username)}
 
 
 @router.get("/audit", tags=["audit"])

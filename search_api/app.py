@@ -197,11 +197,18 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         facets: Annotated[str | None, Query(description="Comma-separated facets to count; 'none' for none")] = None,
         highlight: bool = True,
         expand: Annotated[bool, Query(description="Also search thesaurus terms and aliases (weighted lower)")] = True,
+        match: Annotated[
+            Literal["best", "all"],
+            Query(
+                description="best: a plain query (no operator) ranks documents matching part of it too; all: every word"
+            ),
+        ] = "best",
         lang: str | None = None,
     ) -> JSONResponse:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.facets = facets
         params.expand = expand
+        params.match = match
         result = search_as(c, user, params, highlight=highlight)
         return JSONResponse(result_json(result, params.sort))
 
@@ -301,6 +308,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         locale = pick_locale(lang, settings.default_locale)
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.expand = request.query_params.get("expand", "1") not in ("0", "false")
+        params.match = "all" if request.query_params.get("match") == "all" else "best"
         result = search_as(c, user, params)
         return render(
             "search.html",
@@ -369,8 +377,13 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 def visible_document(c: AppContext, user: Principal, doc_id: str, action: str) -> Document:
     """Fetch a document the user may see; reading a case document needs access to its case and is audited."""
     if not re.fullmatch(r"[0-9a-f]{20}", doc_id):
+        c.cases.missing_document(user, "malformed", action)
         raise errors.NotFound(doc_id)
-    d = c.store.get(doc_id)
+    try:
+        d = c.store.get(doc_id)
+    except errors.NotFound:
+        c.cases.missing_document(user, doc_id, action)
+        raise
     c.cases.check_document(user, d, action)
     return d
 
@@ -432,6 +445,8 @@ def result_json(result: SearchResult, sort: str) -> dict:
         },
         "next_cursor": encode_cursor(result.next_cursor, sort),
         "also_searched": list(result.also_searched),
+        "mode": result.mode,
+        "all_words_total": result.all_words_total,
     }
 
 

@@ -14,7 +14,6 @@ import secrets
 from typing import Annotated
 
 import anyio.to_thread
-
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
@@ -49,12 +48,10 @@ async def current_user(request: Request) -> Principal:
 
 async def check_csrf(request: Request, expected: str) -> None:
     origin = request.headers.get("origin")
-    if origin and origin != "null":
-        host = request.headers.get("host", "")
-        if origin.split("://", 1)[-1] != host:
+    if origin is not None:  # scheme, host and port must all be this site's ("null" never is)
+        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        if not hmac.compare_digest(origin.rstrip("/").lower(), own.lower()):
             raise Forbidden("csrf")
-    elif origin == "null":
-        raise Forbidden("csrf")
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -144,12 +141,6 @@ class RequireCredentials:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        settings = ctx_of(request).settings
-        limit = settings.max_request_bytes if _UPLOAD_PATHS.match(scope["path"]) else settings.max_form_bytes
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _refuse(request, scope, receive, send, 413, "too_large", {"max": limit})
-            return
         if not self._is_open(scope["path"]):
             try:
                 principal = await anyio.to_thread.run_sync(_authenticate, request)
@@ -160,6 +151,12 @@ class RequireCredentials:
                 await response(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
+        settings = ctx_of(request).settings
+        limit = settings.max_request_bytes if _UPLOAD_PATHS.match(scope["path"]) else settings.max_form_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(request, scope, receive, send, 413, "too_large", {"max": limit})
+            return
         await self.app(scope, _counting(receive, limit), send)
 
 
@@ -192,7 +189,9 @@ def _counting(receive: Receive, limit: int) -> Receive:
     return wrapped
 
 
-async def _refuse(request: Request, scope: Scope, receive: Receive, send: Send, status: int, code: str, params: dict) -> None:
+async def _refuse(
+    request: Request, scope: Scope, receive: Receive, send: Send, status: int, code: str, params: dict
+) -> None:
     from search_api.errors import error_response
 
     response = error_response(request, status, code, params, headers={"Connection": "close"})

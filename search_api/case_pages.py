@@ -83,7 +83,10 @@ def login(
     try:
         secret, _ = c.accounts.login(username, password, client_of(request))
     except AuthError as exc:
-        return _login_form(request, locale, next, exc.code, 429 if exc.code == "login_throttled" else 401)
+        response = _login_form(request, locale, next, exc.code, 429 if exc.code == "login_throttled" else 401)
+        if exc.code == "login_throttled":
+            response.headers["Retry-After"] = str(exc.retry_after or 60)
+        return response
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, secret, c.settings.cookie_secure)
     return response

@@ -46,6 +46,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Proximity distance too large (at most {max}).",
     },
     "syntax": {"fr": "Requête illisible.", "en": "The query cannot be read."},
+    "bad_match": {"fr": "Mode de correspondance inconnu (best ou all).", "en": "Unknown match mode (best or all)."},
+    "mode_all_words": {
+        "fr": "{n} document(s) contenant tous les mots en tête, puis les plus proches",
+        "en": "{n} document(s) containing all the words first, then the closest",
+    },
+    "mode_closest": {
+        "fr": "aucun document ne contient tous les mots : résultats les plus proches",
+        "en": "no document contains all the words: closest results",
+    },
     "case_document_hidden": {
         "fr": "document d’un dossier (nom masqué)",
         "en": "a case document (name hidden)",

@@ -13,14 +13,18 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from services.errors import AuthError, Forbidden, InvalidInput
 from store.accounts import DIVISIONS, ROLES, ApiToken, LoginFailure, User, WebSession
+from store.audit import AuditEntry, AuditLog
 from store.db import Database
 from store.models import utcnow
 
@@ -59,9 +63,15 @@ def _principal(u: User, session: WebSession | None = None) -> Principal:
 
 
 class Accounts:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, audit: AuditLog) -> None:
         self.db = db
         self.settings = settings
+        self.audit = audit
+
+    def _audit(self, actor: str, action: str, subject: str, session: Session | None = None) -> None:
+        """Account events (creation, roles, activation, passwords, tokens, unlocking) are audited with the
+        account they concern, in the same unit of work as the change when there is one."""
+        self.audit.append([AuditEntry(actor, action, subject=subject[:64])], session=session)
 
     # ---- account management --------------------------------------------------------------------
     def create_user(
@@ -72,6 +82,7 @@ class Accounts:
         full_name: str = "",
         division: str | None = None,
         heads_division: bool = False,
+        actor: str = "system",
     ) -> Principal:
         self._check_roles(roles, division)
         if (
@@ -95,6 +106,7 @@ class Accounts:
             )
             s.add(u)
             s.flush()
+            self._audit(actor, "account.create", username, s)
             return _principal(u)
 
     def set_roles(
@@ -111,6 +123,7 @@ class Accounts:
             u.division = division
             u.heads_division = heads_division
             u.changed_at = utcnow()
+            self._audit(actor.username, "account.roles", u.username, s)
             return _principal(u)
 
     def set_active(self, actor: Principal, user_id: int, active: bool) -> None:
@@ -122,12 +135,13 @@ class Accounts:
                 raise InvalidInput("unknown_user")
             u.active = active
             u.changed_at = utcnow()
+            self._audit(actor.username, "account.enable" if active else "account.disable", u.username, s)
             if not active:  # a disabled account loses its sessions and tokens at once
                 s.execute(delete(WebSession).where(WebSession.user_id == user_id))
                 for t in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
                     t.revoked_at = utcnow()
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, actor: str = "system") -> None:
         self._check_password(password)
         with self.db.session() as s:
             u = s.scalars(select(User).where(User.username == username)).first()
@@ -135,6 +149,24 @@ class Accounts:
                 raise InvalidInput("unknown_user")
             u.password_hash = _hasher.hash(password)
             s.execute(delete(WebSession).where(WebSession.user_id == u.id))
+            self._audit(actor, "account.password", username, s)
+
+    def unlock(self, actor: str, username: str) -> int:
+        """Forget an account's failed logins (an admin, after checking with its owner); returns how many."""
+        with self.db.session() as s:
+            result = cast("CursorResult[Any]", s.execute(delete(LoginFailure).where(LoginFailure.username == username)))
+            n = result.rowcount or 0
+            self._audit(actor, "account.unlock", username, s)
+            return int(n)
+
+    def login_delay(self, failures: int) -> int:
+        """Seconds an account must wait after its last failure: none for the first failures, then
+        doubling up to the window (a named account is slowed down, never locked for the whole window
+        by five guesses; the per-client limit still stops one client guessing many accounts)."""
+        over = failures - self.settings.login_max_failures
+        if over < 0:
+            return 0
+        return int(min(self.settings.login_window_minutes * 60, self.settings.login_base_delay_seconds * 2**over))
 
     def list_users(self) -> list[User]:
         with self.db.session() as s:
@@ -165,16 +197,23 @@ class Accounts:
         client = client[:64]
         window_start = utcnow() - dt.timedelta(minutes=self.settings.login_window_minutes)
         with self.db.session() as s:
-            by_user = s.scalar(
-                select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= window_start)
-            )
-            by_client = s.scalar(
-                select(func.count()).where(LoginFailure.client == client, LoginFailure.at >= window_start)
-            )
-            if (by_user or 0) >= self.settings.login_max_failures or (
-                by_client or 0
-            ) >= self.settings.login_max_failures_per_ip:
-                raise AuthError("login_throttled", retry_after=self.settings.login_window_minutes * 60)
+            by_user, last = s.execute(
+                select(func.count(), func.max(LoginFailure.at)).where(
+                    LoginFailure.username == username, LoginFailure.at >= window_start
+                )
+            ).one()
+            by_client, first = s.execute(
+                select(func.count(), func.min(LoginFailure.at)).where(
+                    LoginFailure.client == client, LoginFailure.at >= window_start
+                )
+            ).one()
+            now = utcnow()
+            if (by_client or 0) >= self.settings.login_max_failures_per_ip and first is not None:
+                wait = self.settings.login_window_minutes * 60 - (now - first).total_seconds()
+                raise AuthError("login_throttled", retry_after=max(1, int(wait) + 1))
+            delay = self.login_delay(by_user or 0)
+            if delay and last is not None and (now - last).total_seconds() < delay:
+                raise AuthError("login_throttled", retry_after=max(1, int(delay - (now - last).total_seconds()) + 1))
             u = s.scalars(select(User).where(User.username == username)).first()
             ok = False
             if u is not None and u.password_hash and u.active:
@@ -226,13 +265,16 @@ class Accounts:
             s.execute(delete(WebSession).where(WebSession.id_hash == _sha(secret)))
 
     # ---- API tokens ------------------------------------------------------------------------------
-    def create_token(self, user_id: int, name: str) -> tuple[int, str]:
+    def create_token(self, user_id: int, name: str, actor: str | None = None) -> tuple[int, str]:
         """A new API token; the secret is returned once and only its hash is kept."""
         secret = "cdk_" + secrets.token_urlsafe(32)
         with self.db.session() as s:
             t = ApiToken(token_hash=_sha(secret), user_id=user_id, name=name[:128])
             s.add(t)
             s.flush()
+            owner = s.get(User, user_id)
+            owner_name = owner.username if owner else str(user_id)
+            self._audit(actor or owner_name, "account.token.create", owner_name, s)
             return t.id, secret
 
     def revoke_token(self, user_id: int, token_id: int) -> bool:
@@ -241,6 +283,9 @@ class Accounts:
             if t is None or t.user_id != user_id or t.revoked_at is not None:
                 return False
             t.revoked_at = utcnow()
+            owner = s.get(User, user_id)
+            owner_name = owner.username if owner else str(user_id)
+            self._audit(owner_name, "account.token.revoke", owner_name, s)
             return True
 
     def from_token(self, secret: str) -> Principal:

@@ -52,11 +52,14 @@ class CaseService:
     # ---- helpers ---------------------------------------------------------------------------------
     def _load(self, s: Session, p: Principal, case_id: str, action: str, needed: Level) -> tuple[Case, Level]:
         """The case if this user may do ``action`` on it; otherwise audited as denied and refused."""
-        case = s.get(Case, case_id) if CASE_ID.match(case_id or "") else None
+        well_formed = bool(CASE_ID.match(case_id or ""))
+        case = s.get(Case, case_id) if well_formed else None
         level = case_level(s, p, case) if case else None
         if case is None or level is None:
-            if case is not None:
-                self.audit.append([AuditEntry(p.username, action, case_id, outcome="denied")])
+            # a missing case and one the user may not see take the same path (one audit record each),
+            # so neither the answer nor its timing tells them apart
+            outcome = "denied" if case is not None else "missing"
+            self.audit.append([AuditEntry(p.username, action, case_id if well_formed else None, outcome=outcome)])
             raise NotFound(case_id)
         if not at_least(level, needed):
             self.audit.append([AuditEntry(p.username, action, case_id, outcome="denied")])
@@ -353,6 +356,10 @@ class CaseService:
     def search_permission(self, p: Principal) -> Permission:
         with self.db.session() as s:
             return Permission(case_ids=visible_case_ids(s, p, "registration"))
+
+    def missing_document(self, p: Principal, doc_id: str, action: str) -> None:
+        """A document id that names nothing: audited like a refused one (same work, same answer)."""
+        self.audit.append([AuditEntry(p.username, action, None, doc_id[:64], outcome="missing")])
 
     def check_document(self, p: Principal, d: Document, action: str) -> None:
         """A case document is readable at registration level or above; every read is audited."""

@@ -64,7 +64,7 @@ class AppContext:
             store,
             index,
             Indexer(store, index),
-            Accounts(db, settings),
+            Accounts(db, settings, audit),
             audit,
             CaseService(db, store, audit, settings, jobs),
             PlaceDesk(PlaceEntries(db)),

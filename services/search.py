@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from config.settings import Settings
+from services.best_match import best_match, drop_question_words, is_plain
 from services.expansion import Vocabulary, expand
 from store.index.errors import BadQuery
 from store.index.query import (
     FACET_FIELDS,
     FILTER_FIELDS,
+    And,
     Cursor,
     DateRange,
     FieldFilter,
@@ -26,6 +28,7 @@ from store.index.query import (
     SearchQuery,
     SearchResult,
     SortKey,
+    Term,
 )
 from store.index.query_cost import Budget, check_cost
 from store.index.query_parser import Limits, parse
@@ -54,6 +57,7 @@ class SearchParams:
     cursor: str | None = None
     facets: str | None = None  # comma-separated; None = all, "none" = no facet counts
     expand: bool = True  # thesaurus and alias expansion (weighted below the typed words)
+    match: str = "all"  # "best": plain queries ranked best-match (the search page and API); "all": every word
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -107,11 +111,22 @@ def build_query(
         budget=Budget(max_cost=settings.max_query_cost, max_sloppy_tokens=settings.max_sloppy_phrase_words),
     )
     tree = parse(params.q, limits)
+    if params.match not in ("best", "all"):
+        raise BadQuery("bad_match")
+    plain = params.match == "best" and is_plain(params.q, tree) and isinstance(tree, And)
+    if plain:
+        tree = drop_question_words(tree)
+        plain = isinstance(tree, And)
+    words = [c.text for c in tree.children if isinstance(c, Term)] if isinstance(tree, And) else []
     expansions: tuple[str, ...] = ()
     if params.expand and params.q:
         expanded = expand(tree, vocabulary)
         tree, expansions = expanded.tree, tuple(expanded.also_searched)
-        check_cost(tree, limits.budget)  # expansions are priced too
+    all_words = None
+    if plain and isinstance(tree, And):
+        all_words = tree
+        tree = best_match(words, tree.children, settings.max_sloppy_phrase_words)
+    check_cost(tree, limits.budget)  # expansions and best-match clauses are priced too
     filters: list[FieldFilter] = []
     for name, values in params.filters.items():
         if name not in FILTER_FIELDS:
@@ -158,6 +173,7 @@ def build_query(
         cursor=decode_cursor(params.cursor, params.sort),
         permission=permission or Permission(),
         expansions=expansions,
+        all_words=all_words,
     )
 
 
@@ -171,6 +187,10 @@ def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight:
         vocabulary=ctx.thesaurus.vocabulary(),
     )
     result = dataclasses.replace(ctx.index.search(query), also_searched=query.expansions)
+    if query.all_words is not None:  # best-match: say whether some documents hold every word
+        strict = dataclasses.replace(query, tree=query.all_words, limit=1, facets=(), highlight=False, cursor=None)
+        result.all_words_total = ctx.index.search(strict).total
+        result.mode = "all_words" if result.all_words_total else "closest"
     locate_pages(ctx, result)
     case_hits = [h.id for h in result.hits if h.kind == "case_document"]
     if case_hits:

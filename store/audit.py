@@ -31,8 +31,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import DDL, DateTime, Integer, String, event, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -52,6 +54,7 @@ class AuditRecord(Base):
     action: Mapped[str] = mapped_column(String(48))
     case_id: Mapped[str | None] = mapped_column(String(32), index=True)
     document_id: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(64), index=True)  # the account an account event is about
     outcome: Mapped[str] = mapped_column(String(16), default="ok")  # ok | denied
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
@@ -115,8 +118,11 @@ def record_hash(
     case_id: str | None,
     doc: str | None,
     outcome: str,
+    subject: str | None = None,
 ) -> str:
     fields = [prev, at.isoformat(timespec="microseconds"), actor, action, case_id or "", doc or "", outcome]
+    if subject:
+        fields.append(subject)
     return hmac.new(key, "\x1f".join(fields).encode(), hashlib.sha256).hexdigest()
 
 
@@ -127,6 +133,7 @@ class AuditEntry:
     case_id: str | None = None
     document_id: str | None = None
     outcome: str = "ok"
+    subject: str | None = None
 
 
 @dataclass
@@ -231,7 +238,8 @@ class AuditLog:
 
     def _add(self, s: Session, entries: list[AuditEntry]) -> tuple[int, str]:
         # take the write lock before reading the head: concurrent appends queue here
-        if not s.execute(update(AuditHead).where(AuditHead.id == 1).values(appends=AuditHead.appends + 1)).rowcount:
+        bump = update(AuditHead).where(AuditHead.id == 1).values(appends=AuditHead.appends + 1)
+        if not cast("CursorResult[Any]", s.execute(bump)).rowcount:
             s.add(AuditHead(id=1, appends=1))
             s.flush()
         key = self.key.derived("chain")
@@ -239,13 +247,14 @@ class AuditLog:
         record = None
         for e in entries:
             at = utcnow()
-            h = record_hash(key, prev, at, e.actor, e.action, e.case_id, e.document_id, e.outcome)
+            h = record_hash(key, prev, at, e.actor, e.action, e.case_id, e.document_id, e.outcome, e.subject)
             record = AuditRecord(
                 at=at,
                 actor=e.actor,
                 action=e.action,
                 case_id=e.case_id,
                 document_id=e.document_id,
+                subject=e.subject,
                 outcome=e.outcome,
                 prev_hash=prev,
                 hash=h,
@@ -266,7 +275,10 @@ class AuditLog:
             n += 1
             if r.prev_hash != prev:
                 return Verification(False, n, r.id, "chain broken: a record was removed or inserted before this one")
-            if record_hash(key, prev, r.at, r.actor, r.action, r.case_id, r.document_id, r.outcome) != r.hash:
+            if (
+                record_hash(key, prev, r.at, r.actor, r.action, r.case_id, r.document_id, r.outcome, r.subject)
+                != r.hash
+            ):
                 return Verification(False, n, r.id, "record altered, or the chain was recomputed without the key")
             prev = r.hash
             hashes[r.id] = r.hash
@@ -297,13 +309,20 @@ class AuditLog:
             last = rows[-1].id
 
     def query(
-        self, case_id: str | None = None, actor: str | None = None, limit: int = 200, before_id: int | None = None
+        self,
+        case_id: str | None = None,
+        actor: str | None = None,
+        limit: int = 200,
+        before_id: int | None = None,
+        subject: str | None = None,
     ) -> list[AuditRecord]:
         stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
         if case_id:
             stmt = stmt.where(AuditRecord.case_id == case_id)
         if actor:
             stmt = stmt.where(AuditRecord.actor == actor)
+        if subject:
+            stmt = stmt.where(AuditRecord.subject == subject)
         if before_id:
             stmt = stmt.where(AuditRecord.id < before_id)
         with self.db.session() as s:

@@ -68,7 +68,7 @@ class Receipt(Base):
     """Each time an original arrived: who brought it, when, from where."""
 
     __tablename__ = "receipts"
-    __table_args__ = (UniqueConstraint("sha256", "origin", "received_by", name="uq_receipt"),)
+    __table_args__ = (UniqueConstraint("sha256", "origin", "received_by", "document_id", name="uq_receipt"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sha256: Mapped[str] = mapped_column(String(64), ForeignKey("originals.sha256"), index=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 from sqlalchemy import DateTime, String, Text
@@ -39,6 +40,13 @@ class PseudonymVault:
             except FileExistsError:
                 pass  # another process wrote it first
         return Fernet(self.key_file.read_bytes().strip())
+
+    def seal(self, values: dict[str, Any]) -> str:
+        """Fields of a pending upload that may hold real names, encrypted until the job has hidden them."""
+        return self._fernet().encrypt(json.dumps(values, ensure_ascii=False).encode()).decode()
+
+    def unseal(self, token: str) -> dict[str, Any]:
+        return dict(json.loads(self._fernet().decrypt(token.encode())))
 
     def save(self, document_id: str, mapping: dict[str, str], user: str) -> None:
         ciphertext = self._fernet().encrypt(json.dumps(mapping, ensure_ascii=False).encode()).decode()

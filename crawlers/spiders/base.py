@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 import trafilatura
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
 from scrapy.http import Response, TextResponse
 from twisted.internet.error import (
     ConnectError,
@@ -170,9 +170,9 @@ class SourceSpider(scrapy.Spider):
             return  # refused by robots.txt or the guard: already recorded
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             self.report(url, "timeout", "no answer in time")
-        elif failure.check(DNSLookupError):
+        elif failure.check(CannotResolveHostError, DNSLookupError):  # Scrapy's wrapping of Twisted's, and it
             self.report(url, "dns", "unknown host")
-        elif failure.check(ConnectionRefusedError, ConnectError):
+        elif failure.check(DownloadConnectionRefusedError, ConnectionRefusedError, ConnectError):
             self.report(url, "connection", "the site refused the connection")
         else:
             self.report(url, failure.type.__name__ if failure.type else "error", str(failure.value)[:300])

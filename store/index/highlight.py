@@ -13,17 +13,53 @@ from dataclasses import dataclass, field
 from store.index.analysis import Chain, analyze_word, chain_for_language, is_neutral
 from store.index.query import And, Boost, Node, Not, Or, Phrase, Term, Wildcard
 from store.index.query_parser import wildcard_regex
-from textnorm import iter_raw_tokens
+from textnorm import TOKEN_RE, fold, iter_raw_tokens
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
 MAX_SCAN_CHARS = 400_000
 
 
+MAX_SPANS = 400
+
+
+def _fold_table() -> dict[int, str]:
+    """A length-preserving fold: each accented Latin letter to its one ASCII letter ("é" -> "e"), so
+    offsets found in the folded text are offsets in the text."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        folded = fold(chr(code))
+        if folded and folded.isascii():
+            table[code] = folded[0]
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_same_length(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    folded = text.translate(_FOLD).lower()
+    return folded if len(folded) == len(text) else text.lower()
+
+
 @dataclass
 class Matcher:
     terms: dict[Chain, set[str]] = field(default_factory=lambda: {"fr": set(), "en": set(), "exact": set()})
     wildcards: list[re.Pattern[str]] = field(default_factory=list)
+    prefixes: set[str] = field(default_factory=set)  # what a matching token's folded form starts with
+    _scan: re.Pattern[str] | None = None
+
+    def scanner(self) -> re.Pattern[str]:
+        """One regular expression over the folded text (run in C) that finds every place a matching token
+        may start, so the Python work grows with the matches, not with the length of the document."""
+        if self._scan is None:
+            long = {p for p in self.prefixes if len(p) >= 3}
+            chosen = long or self.prefixes  # two-letter words only when the query has nothing longer
+            alternatives = sorted((re.escape(p) for p in chosen if p), key=len, reverse=True)
+            self._scan = re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+        return self._scan
 
     def empty(self) -> bool:
         return not any(self.terms.values()) and not self.wildcards
@@ -52,8 +88,11 @@ def _collect(node: Node, m: Matcher) -> None:
                 term = analyze_word(raw, chain)  # type: ignore[arg-type]
                 if term is not None and not (chain == "exact" and is_neutral(raw)):
                     m.terms[chain].add(term)  # type: ignore[index]
+                    # stemmers strip or rewrite the end ("country" -> "countri"): a shorter prefix is safe
+                    m.prefixes.add(term[: max(3, len(term) - 2)] if len(term) > 3 else term)
     elif isinstance(node, Wildcard):
         m.wildcards.append(re.compile(wildcard_regex(node.pattern)))
+        m.prefixes.add(node.pattern[: min(i for i, c in enumerate(node.pattern + "*") if c in "*?")])
     elif isinstance(node, And | Or):
         for child in node.children:
             _collect(child, m)
@@ -70,9 +109,24 @@ def snippets(text: str, language: str | None, matcher: Matcher) -> list[str]:
     chain = chain_for_language(language)
     spans: list[tuple[int, int]] = []
     if not matcher.empty():
-        for raw, start, end in iter_raw_tokens(text[:MAX_SCAN_CHARS]):
-            if matcher.matches(raw, chain):
-                spans.append((start, end))
+        scope = text[:MAX_SCAN_CHARS]
+        seen = -1
+        for candidate in matcher.scanner().finditer(fold_same_length(scope)):
+            start = candidate.start()
+            while (
+                start > 0
+                and start > candidate.start() - 30
+                and (scope[start - 1].isalnum() or scope[start - 1] in ".'’")
+            ):
+                start -= 1  # back to the start of the token ("l'excision")
+            token = TOKEN_RE.match(scope, start)
+            if token is None or token.start() <= seen:
+                continue
+            seen = token.start()
+            if matcher.matches(token.group(), chain):
+                spans.append((token.start(), token.end()))
+                if len(spans) >= MAX_SPANS:
+                    break
     if not spans:
         return [_fragment(text, 0, min(len(text), FRAGMENT_CHARS), [])]
     fragments: list[tuple[int, int, list[tuple[int, int]]]] = []

@@ -105,6 +105,7 @@ class SearchQuery:
     cursor: Cursor | None = None
     permission: Permission = field(default_factory=Permission)
     expansions: tuple[str, ...] = ()  # what expansion added to the tree (for display; engines ignore it)
+    all_words: Node | None = None  # best-match: the tree of "every word" (engines ignore it; counted apart)
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,5 @@ class SearchResult:
     facets: dict[str, list[FacetBucket]]
     next_cursor: Cursor | None
     also_searched: tuple[str, ...] = ()  # query expansions (thesaurus, aliases), shown to the user
+    mode: str = "boolean"  # boolean (operators, or one word) | all_words | closest (best-match)
+    all_words_total: int | None = None  # best-match: how many documents contain every word

@@ -78,11 +78,30 @@ def _lex(text: str) -> list[_Tok]:
                 word = word[1:]
             if negations % 2:
                 toks.append(_Tok("op", "NOT"))
+            word = _strip_punctuation(word)
             if word:
                 toks.append(_Tok("word", word))
             elif negations % 2 and text[pos : pos + 1] not in ('"', "("):
                 toks.pop()  # a lone sign is punctuation; right before a phrase or a group it excludes it
     return toks
+
+
+_EDGE_PUNCT = "«»“”„\"'’‘.,;:!?…¿¡"
+
+
+def _strip_punctuation(word: str) -> str:
+    """Sentence punctuation around a word is not part of it: "Érythrée ?", "retour?", "«viol»", "preuves…".
+
+    A ``?`` or ``*`` is a wildcard only inside a word or, for ``*``, at its end ("réfug*"): a ``?`` that
+    ends a word (the question mark of a question) is punctuation, as are ``!``, ``:``, ellipses and quotes.
+    """
+    end = len(word)
+    while end and word[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    start = 0
+    while start < end and word[start] in _EDGE_PUNCT:
+        start += 1
+    return word[start:end]
 
 
 class _Parser:

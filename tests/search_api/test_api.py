@@ -28,7 +28,8 @@ def test_search_shape(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "Darfour"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched"}
+    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched", "mode", "all_words_total"}
+    assert body["mode"] == "boolean"  # one word: nothing to rank by best match
     hit = body["hits"][0]
     assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}
     assert any("<mark>Darfour</mark>" in s for s in hit["snippets"])
@@ -160,10 +161,23 @@ def test_health(client: TestClient) -> None:
 
 def test_a_french_query_finds_english_reports_and_says_what_it_also_searched(client: TestClient) -> None:
     q = "recrutement forcé d'enfants"
-    on = client.get("/api/search", params={"q": q}).json()
-    off = client.get("/api/search", params={"q": q, "expand": "false"}).json()
+    # every word required, so only the expansion can bring English documents (best-match also ranks partial ones)
+    on = client.get("/api/search", params={"q": q, "match": "all"}).json()
+    off = client.get("/api/search", params={"q": q, "expand": "false", "match": "all"}).json()
     assert "child recruitment" in on["also_searched"] and off["also_searched"] == []
     english = [h for h in on["hits"] if h["language"] == "en"]
     assert english and not [h for h in off["hits"] if h["language"] == "en"]
     page = client.get("/", params={"q": q}).text
     assert "Également recherché" in page and "expand=0" in page
+
+
+def test_plain_questions_are_ranked_best_match_and_operators_stay_boolean(client: TestClient) -> None:
+    question = client.get("/api/search", params={"q": "Quelles violences contre les civils au Darfour ?"}).json()
+    assert question["total"] > 0 and question["mode"] in ("all_words", "closest")
+    strict = client.get("/api/search", params={"q": "Quelles violences contre les civils au Darfour ?", "match": "all"})
+    assert strict.status_code == 200 and strict.json()["total"] <= question["total"]
+    for q in ("Darfour ?", "« Darfour » : violences…", "est-il dangereux de rentrer au Darfour?"):
+        r = client.get("/api/search", params={"q": q})
+        assert r.status_code == 200 and r.json()["total"] > 0, q
+    boolean = client.get("/api/search", params={"q": "Darfour ET Zorblaxiequinexiste"}).json()
+    assert boolean["total"] == 0 and boolean["mode"] == "boolean"

@@ -1,0 +1,54 @@
+"""Best-match ranking for plain queries (words only, no operator): ranked results whenever documents match
+part of the query, documents with all the words, the words close together or the exact phrase first.
+
+A plain query ``w1 w2 ... wn`` becomes, before either engine sees it::
+
+    OR( BOOST(AND(w1 ... wn), 2),  BOOST("w1 ... wn"~slop, 1.5),  w1, ..., wn )
+
+Both engines score a disjunction as the sum of the clauses that match, so a document with every word
+gets the AND clause on top of the single words, one with them close together the proximity clause too, and
+a document with only some of the words still comes, lower. Built on the query tree, so the embedded engine
+and Elasticsearch run the same query. A query with operators (``ET``/``AND``, ``OU``/``OR``, ``SAUF``,
+``-``, quotes, ``~N``, wildcards, groups) keeps its exact boolean meaning and never comes here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from config.analysis import QUESTION_WORDS
+from store.index.query import And, Boost, Node, Or, Phrase, Term
+from textnorm import fold
+
+ALL_WORDS_BOOST = 2.0
+PROXIMITY_BOOST = 1.5
+
+
+_OPERATORS = re.compile(r"""(?:^|\s)(?:AND|ET|OR|OU|NOT|SAUF|&&|\|\|)(?=\s|$)|["()]|(?:^|\s)[-+]\w""")
+
+
+def is_plain(text: str | None, tree: Node) -> bool:
+    """Words only, typed without any operator: a single term, or terms joined by the implicit AND."""
+    if not text or _OPERATORS.search(text):
+        return False
+    return isinstance(tree, Term) or (isinstance(tree, And) and all(isinstance(c, Term) for c in tree.children))
+
+
+def drop_question_words(tree: Node) -> Node:
+    """Without the words of the question itself ("quels", "est-il", "does"), unless nothing would be left."""
+    if not isinstance(tree, And):
+        return tree
+    kept = tuple(c for c in tree.children if not (isinstance(c, Term) and fold(c.text) in QUESTION_WORDS))
+    if not kept or len(kept) == len(tree.children):
+        return tree
+    return kept[0] if len(kept) == 1 else And(kept)
+
+
+def best_match(words: list[str], clauses: tuple[Node, ...], max_sloppy_words: int) -> Node:
+    """The best-match tree of a plain query; ``clauses`` are its words, possibly expanded (thesaurus)."""
+    parts: list[Node] = [Boost(And(clauses), ALL_WORDS_BOOST)]
+    folded = [fold(w) for w in words]
+    if 1 < len(words) <= max_sloppy_words and max(folded.count(w) for w in folded) <= 2:
+        parts.append(Boost(Phrase(" ".join(words), min(2 * len(words), 12)), PROXIMITY_BOOST))
+    parts.extend(clauses)
+    return Or(tuple(parts))
