@@ -400,6 +400,27 @@ def check() -> None:
         ctx.close()
 
 
+@app.command()
+def embed() -> None:
+    """Dense embedding of the passages of new and changed documents (hybrid search); the server does it
+    in the background too."""
+    from ingest.embed import MODEL, embed_pending
+
+    _setup_logging()
+    ctx = AppContext.open(get_settings())
+    try:
+        pending = ctx.dense.passages.pending_count(MODEL)
+        done = 0
+        with _progress() as progress:
+            task = progress.add_task("Plongements / embeddings (documents)", total=pending)
+            while n := embed_pending(ctx.store, ctx.dense.passages, ctx.dense.embedder, limit=4):
+                done += n
+                progress.advance(task, n)
+        console.print(f"documents: {done} · passages: {ctx.dense.index.size()}")
+    finally:
+        ctx.close()
+
+
 def cap_memory(megabytes: int) -> None:
     """Bound the process's data segment (heap and anonymous mappings; mapped index files do not count).
     Past it an allocation fails (a MemoryError in Python, an error for the request) instead of the

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     password_min_chars: int = Field(default=12, ge=8)
     # The server enriches new and changed documents in the background (spaCy loaded on first need)
     enrich_in_server: bool = True
+    # Hybrid search: dense multilingual passage embeddings beside the lexical index (see services/hybrid.py)
+    dense_search: bool = True
+    embed_in_server: bool = True  # the server embeds new and changed documents in the background
+    embed_threads: int = Field(default=2, ge=1, le=64)
     # An ingest job "extracting" for longer than this was left by a crashed process: it is queued again
     job_stale_seconds: int = Field(default=300, ge=0)
     # Physical files

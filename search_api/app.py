@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Settings, get_settings
 from config.sources import source_name, source_type
+from ingest.embed import EmbedLoop
 from ingest.enrich import EnrichLoop
 from ingest.indexer import WriterLoop
 from ingest.uploads import JobLoop
@@ -100,15 +101,20 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.ctx = ctx
         loop = WriterLoop(ctx.indexer) if writer else None
         enrich_loop = EnrichLoop(ctx.store) if writer and settings.enrich_in_server else None
+        embed_loop = (
+            EmbedLoop(ctx.store, ctx.dense.passages, ctx.dense.embedder)
+            if writer and settings.embed_in_server and settings.dense_search
+            else None
+        )
         job_loop = JobLoop(ctx.store, ctx.jobs, settings.job_stale_seconds) if writer else None
         schedule = CrawlSchedule(ctx.crawl_desk) if writer and settings.crawl_schedule else None
-        for background in (loop, job_loop, enrich_loop, schedule):
+        for background in (loop, job_loop, enrich_loop, embed_loop, schedule):
             if background:
                 background.start()
         try:
             yield
         finally:
-            for background in (schedule, enrich_loop, job_loop, loop):
+            for background in (schedule, embed_loop, enrich_loop, job_loop, loop):
                 if background:
                     background.stop()
             if context is None:
@@ -437,6 +443,8 @@ def result_json(result: SearchResult, sort: str) -> dict:
                 "snippets": h.snippets,
                 "page": h.page,
                 "score": round(h.score, 4),
+                "matched": list(h.matched) or ["words"],
+                "passage": {"text": h.passage, "page": h.passage_page} if h.passage else None,
             }
             for h in result.hits
         ],
@@ -447,6 +455,7 @@ def result_json(result: SearchResult, sort: str) -> dict:
         "also_searched": list(result.also_searched),
         "mode": result.mode,
         "all_words_total": result.all_words_total,
+        "hybrid": result.hybrid,
     }
 
 

@@ -46,6 +46,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Proximity distance too large (at most {max}).",
     },
     "syntax": {"fr": "Requête illisible.", "en": "The query cannot be read."},
+    "why_matched": {"fr": "Pourquoi ce résultat", "en": "Why this result"},
+    "why_words": {"fr": "mots de la requête trouvés", "en": "query words found"},
+    "why_meaning": {"fr": "passage proche par le sens", "en": "passage close in meaning"},
+    "why_expansion": {"fr": "avec les termes du thésaurus", "en": "with thesaurus terms"},
+    "hybrid_on": {
+        "fr": "recherche par les mots et par le sens (français et anglais)",
+        "en": "searched by words and by meaning (French and English)",
+    },
+    "exact_words": {"fr": "mots exacts seulement", "en": "exact words only"},
     "bad_match": {"fr": "Mode de correspondance inconnu (best ou all).", "en": "Unknown match mode (best or all)."},
     "mode_all_words": {
         "fr": "{n} document(s) contenant tous les mots en tête, puis les plus proches",

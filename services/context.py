@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzers.embeddings import E5Embedder
 from config.settings import Settings
 from ingest.indexer import Indexer
 from services.actor_desk import ActorDesk
@@ -11,6 +12,7 @@ from services.auth import Accounts
 from services.cases import CaseService
 from services.crawls import CrawlDesk
 from services.decisions import DecisionDesk
+from services.dense import DenseSearch
 from services.places import PlaceDesk
 from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
@@ -22,6 +24,7 @@ from store.db import Database
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
 from store.jobs import Jobs
+from store.passages import PassageStore
 from store.places import PlaceEntries
 from store.thesaurus import ThesaurusEntries
 
@@ -44,6 +47,7 @@ class AppContext:
     crawl_desk: CrawlDesk
     reports: ReportDesk
     decisions: DecisionDesk
+    dense: DenseSearch
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -75,6 +79,11 @@ class AppContext:
             CrawlDesk(crawls, store, settings),
             ReportDesk(db, store),
             DecisionDesk(db, store, index, settings),
+            DenseSearch(
+                PassageStore(db),
+                E5Embedder(settings.data_dir / "models", settings.embed_threads),
+                settings.dense_search,
+            ),
         )
 
     def close(self) -> None:

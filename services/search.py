@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from config.settings import Settings
 from services.best_match import best_match, drop_question_words, is_plain
 from services.expansion import Vocabulary, expand
+from services.hybrid import hybrid_search
 from store.index.errors import BadQuery
 from store.index.query import (
     FACET_FIELDS,
@@ -113,11 +114,13 @@ def build_query(
     tree = parse(params.q, limits)
     if params.match not in ("best", "all"):
         raise BadQuery("bad_match")
-    plain = params.match == "best" and is_plain(params.q, tree) and isinstance(tree, And)
-    if plain:
+    words_only = params.match == "best" and is_plain(params.q, tree)
+    if words_only:
         tree = drop_question_words(tree)
-        plain = isinstance(tree, And)
+    plain = words_only and isinstance(tree, And)
     words = [c.text for c in tree.children if isinstance(c, Term)] if isinstance(tree, And) else []
+    if words_only and isinstance(tree, Term):
+        words = [tree.text]
     expansions: tuple[str, ...] = ()
     if params.expand and params.q:
         expanded = expand(tree, vocabulary)
@@ -174,6 +177,7 @@ def build_query(
         permission=permission or Permission(),
         expansions=expansions,
         all_words=all_words,
+        semantic_text=" ".join(words) if words_only and params.expand and words else None,
     )
 
 
@@ -186,7 +190,11 @@ def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight:
         highlight=highlight,
         vocabulary=ctx.thesaurus.vocabulary(),
     )
-    result = dataclasses.replace(ctx.index.search(query), also_searched=query.expansions)
+    if query.semantic_text and query.sort == "relevance" and ctx.dense.available():
+        found = hybrid_search(ctx.index, ctx.dense, ctx.store, query)
+    else:
+        found = ctx.index.search(query)
+    result = dataclasses.replace(found, also_searched=query.expansions)
     if query.all_words is not None:  # best-match: say whether some documents hold every word
         strict = dataclasses.replace(query, tree=query.all_words, limit=1, facets=(), highlight=False, cursor=None)
         result.all_words_total = ctx.index.search(strict).total

@@ -20,6 +20,7 @@ def _register_tables() -> None:
     import store.crawls  # noqa: F401
     import store.decisions  # noqa: F401
     import store.jobs  # noqa: F401
+    import store.passages  # noqa: F401
     import store.places  # noqa: F401
     import store.pseudonyms  # noqa: F401
     import store.reports  # noqa: F401

@@ -23,8 +23,8 @@ from store.index.analysis import analyze, chain_for_language, is_neutral
 from store.index.base import IndexedDoc, month_number
 from store.index.errors import BadQuery, IndexUnavailable
 from store.index.query import (
+    ENGINE_FILTER_FIELDS,
     FACET_FIELDS,
-    FILTER_FIELDS,
     And,
     Boost,
     Cursor,
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 STEMMED_FIELDS = {"content_fr": 1.0, "content_en": 1.0}
 EXACT_FIELDS = {"content_fr.exact": 0.4, "content_en.exact": 0.4, "content_other": 0.4, "title": 2.0}
 ALIAS_BOOST = 0.3
-FILTER_FIELD = {name: name for name in FILTER_FIELDS}
+FILTER_FIELD = {name: name for name in ENGINE_FILTER_FIELDS}
 FRAGMENT_CHARS = 220
 SOURCE_FIELDS = [
     "id",

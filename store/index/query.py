@@ -62,6 +62,9 @@ Node = Term | Phrase | Wildcard | And | Or | Not | MatchAll | Boost
 # ---- request ------------------------------------------------------------------------------------
 
 FILTER_FIELDS: tuple[str, ...] = ("kind", "country", "source", "doc_type", "language", "place", "actor", "topic")
+# what engines filter on: the user's filters, and document ids (internal: hybrid search restricts the engine
+# to the candidates found by meaning, so filters and the permission filter apply to them too)
+ENGINE_FILTER_FIELDS: tuple[str, ...] = (*FILTER_FIELDS, "id")
 FACET_FIELDS: tuple[str, ...] = ("country", "source", "doc_type", "language", "kind", "year", "place", "actor", "topic")
 SortKey = Literal["relevance", "published", "added"]
 
@@ -106,6 +109,7 @@ class SearchQuery:
     permission: Permission = field(default_factory=Permission)
     expansions: tuple[str, ...] = ()  # what expansion added to the tree (for display; engines ignore it)
     all_words: Node | None = None  # best-match: the tree of "every word" (engines ignore it; counted apart)
+    semantic_text: str | None = None  # hybrid: the words to search by meaning too (engines ignore it)
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,9 @@ class Hit:
     snippets: list[str]
     sort_key: int
     page: int | None = None  # page of the first snippet, for paged originals (set after the engine)
+    matched: tuple[str, ...] = ()  # hybrid: why it is here: "words" (lexical), "meaning" (a passage, dense)
+    passage: str | None = None  # hybrid: the passage matched by meaning (escaped), and its page
+    passage_page: int | None = None
 
 
 @dataclass
@@ -161,3 +168,4 @@ class SearchResult:
     also_searched: tuple[str, ...] = ()  # query expansions (thesaurus, aliases), shown to the user
     mode: str = "boolean"  # boolean (operators, or one word) | all_words | closest (best-match)
     all_words_total: int | None = None  # best-match: how many documents contain every word
+    hybrid: bool = False  # results fused from the words and the meaning (dense passages)

@@ -12,7 +12,7 @@ import tantivy
 from store.index.analysis import Chain, analyze, is_neutral
 from store.index.base import day_number, month_number
 from store.index.query import (
-    FILTER_FIELDS,
+    ENGINE_FILTER_FIELDS,
     And,
     Boost,
     DateRange,
@@ -36,7 +36,7 @@ TEXT_FIELDS: dict[str, tuple[Chain, float]] = {
     "content_exact": ("exact", 0.4),
     "title_exact": ("exact", 2.0),
 }
-KEYWORD_FIELD = {name: name for name in FILTER_FIELDS}
+KEYWORD_FIELD = {name: name for name in ENGINE_FILTER_FIELDS}
 ALIAS_BOOST = 0.3
 
 Occur = tantivy.Occur

@@ -28,7 +28,7 @@ def test_search_shape(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "Darfour"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched", "mode", "all_words_total"}
+    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched", "mode", "all_words_total", "hybrid"}
     assert body["mode"] == "boolean"  # one word: nothing to rank by best match
     hit = body["hits"][0]
     assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}

@@ -39,8 +39,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser")
-    # background enrichment has its own test (tests/ingest/test_enrich_loop.py); off here to keep timings stable
-    env = {**os.environ, "COIDESK_DATA_DIR": str(data), "COIDESK_ENRICH_IN_SERVER": "false"}
+    # background enrichment and embedding have their own tests (tests/ingest/test_enrich_loop.py,
+    # tests/search_api/test_hybrid.py); off here to keep timings stable
+    env = {
+        **os.environ,
+        "COIDESK_DATA_DIR": str(data),
+        "COIDESK_ENRICH_IN_SERVER": "false",
+        "COIDESK_EMBED_IN_SERVER": "false",
+    }
     coidesk = [sys.executable, "-m", "cli.main"]
     subprocess.run(
         [*coidesk, "ingest", str(ROOT / "demo" / "corpus")],

@@ -1,0 +1,22 @@
+"""The dense side of hybrid search: the query embedded by meaning, the nearest passages of documents."""
+
+from __future__ import annotations
+
+from analyzers.embeddings import E5Embedder
+from store.passages import PassageHit, PassageIndex, PassageStore
+
+
+class DenseSearch:
+    def __init__(self, passages: PassageStore, embedder: E5Embedder, enabled: bool = True) -> None:
+        self.passages = passages
+        self.embedder = embedder
+        self.enabled = enabled
+        self.index = PassageIndex(passages)
+
+    def available(self) -> bool:
+        """On, and some passages are embedded (until then, search is lexical only)."""
+        return self.enabled and self.index.size() > 0
+
+    def nearest(self, text: str, k: int = 300) -> list[PassageHit]:
+        vector = self.embedder.embed([text], "query")[0]
+        return self.index.nearest(vector, k)
