@@ -260,3 +260,34 @@ def test_expansions_reach_elasticsearch_weighted_below_the_typed_words() -> None
     body = json.dumps(CaptureNode.calls[-1]["body"], ensure_ascii=False)
     assert "arbitrary detention" in body
     assert body.count('"boost": 0.5') == len(expanded.also_searched)
+
+
+def test_best_match_and_hybrid_requests_are_the_golden_ones() -> None:
+    """What the service sends for a plain question (best-match tree), and for the dense candidates it
+    passes back through the engine (the request's filters and permission, plus an ``id`` filter)."""
+    from config.settings import Settings
+    from services.search import SearchParams, build_query
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    best = build_query(
+        SearchParams(q="Quels risques pour les déserteurs en Érythrée ?", match="best", facets="none", size=5),
+        settings,
+        Permission(case_ids=frozenset({"CASE-1"})),
+        highlight=False,
+    )
+    assert best.semantic_text == "risques pour les déserteurs en Érythrée"
+    ids = ("a" * 20, "b" * 20)
+    candidates = SearchQuery(
+        filters=(FieldFilter("country", ("ERI",)), FieldFilter("id", ids)),
+        facets=(),
+        limit=2,
+        highlight=False,
+        permission=Permission(case_ids=frozenset({"CASE-1"})),
+    )
+    empty = {"took": 1, "timed_out": False, "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
+    index = captured_index(READY + [(200, empty), (200, empty)])
+    index.search(best)
+    index.search(candidates)
+    _, _, first, second = CaptureNode.calls
+    check_golden("search_best_match", first["body"])
+    check_golden("search_dense_candidates", second["body"])

@@ -245,3 +245,18 @@ def test_topics_and_event_window(engine, demo_ctx) -> None:
     assert all(h.published is None or h.published >= dt.date(2023, 4, 1) for h in april.hits)
     none = run(engine, demo_ctx, events_from="1800-01-01", events_to="1800-12-31")
     assert none.total == 0
+
+
+def test_best_match_ranks_every_word_first_then_partial_matches(engine, demo_ctx) -> None:
+    from services.search import SearchParams, build_query
+
+    strict = build_query(SearchParams(q="Darfour Zorblaxiequinexiste", match="all", facets="none"), demo_ctx.settings)
+    assert engine.search(strict).total == 0
+    best = build_query(SearchParams(q="Darfour Zorblaxiequinexiste ?", match="best", facets="none"), demo_ctx.settings)
+    partial = engine.search(best)
+    assert partial.total > 0  # no document has both words: the closest ones come
+    both = build_query(SearchParams(q="Darfour Zaghawa", match="best", facets="none", size=50), demo_ctx.settings)
+    every = build_query(SearchParams(q="Darfour Zaghawa", match="all", facets="none", size=50), demo_ctx.settings)
+    ranked = [h.id for h in engine.search(both).hits]
+    with_all = {h.id for h in engine.search(every).hits}
+    assert with_all and set(ranked[: len(with_all)]) == with_all  # documents with every word come first
