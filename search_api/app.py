@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import logging
@@ -50,7 +51,7 @@ from services.crawls import CrawlSchedule
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.reports import may_write as may_write_report
-from services.search import SearchParams, encode_cursor, search_as
+from services.search import SearchParams, encode_cursor, search_as, suggestions
 from store.index.query import FILTER_FIELDS, SearchResult
 from store.models import Document
 
@@ -216,7 +217,9 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         params.expand = expand
         params.match = match
         result = search_as(c, user, params, highlight=highlight)
-        return JSONResponse(result_json(result, params.sort))
+        body = result_json(result, params.sort)
+        body["suggestions"] = [dataclasses.asdict(x) for x in suggestions(c, user, params)] if not result.total else []
+        return JSONResponse(body)
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def api_document(doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None) -> dict:
@@ -316,6 +319,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         params.expand = request.query_params.get("expand", "1") not in ("0", "false")
         params.match = "all" if request.query_params.get("match") == "all" else "best"
         result = search_as(c, user, params)
+        ways_out = suggestions(c, user, params) if not result.total else []
         return render(
             "search.html",
             request,
@@ -326,6 +330,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             links=PageLinks(request, locale),
             next_cursor=encode_cursor(result.next_cursor, params.sort),
             facet_label=facet_label,
+            suggestions=ways_out,
         )
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -531,6 +536,15 @@ class PageLinks:
         v = f"-{value}" if negate else value
         items = [(k, x) for k, x in self.items if not (k == name and x.lstrip("-") == value)]
         return self._url([*items, (name, v)])
+
+    def change(self, change: dict[str, str]) -> str:
+        """The same search with ``change`` applied ("filters": "" drops every filter and date)."""
+        drop = set(change)
+        if "filters" in change:
+            drop |= set(FILTER_FIELDS) | {"published_from", "published_to", "added_from", "added_to"}
+            drop |= {"events_from", "events_to"}
+        kept = [(k, v) for k, v in self.items if k not in drop]
+        return self._url(kept + [(k, v) for k, v in change.items() if v and k != "filters"])
 
     def remove(self, name: str, value: str) -> str:
         return self._url([(k, x) for k, x in self.items if not (k == name and x == value)])

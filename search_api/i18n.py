@@ -46,6 +46,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Proximity distance too large (at most {max}).",
     },
     "syntax": {"fr": "Requête illisible.", "en": "The query cannot be read."},
+    "suggest_without_filters": {
+        "fr": "{n} document(s) sans les filtres ni les dates",
+        "en": "{n} document(s) without the filters and dates",
+    },
+    "suggest_closest": {"fr": "{n} résultat(s) les plus proches", "en": "{n} closest result(s)"},
+    "suggest_with_expansion": {
+        "fr": "{n} document(s) avec les termes du thésaurus et l’autre langue",
+        "en": "{n} document(s) with thesaurus terms and the other language",
+    },
     "why_matched": {"fr": "Pourquoi ce résultat", "en": "Why this result"},
     "why_words": {"fr": "mots de la requête trouvés", "en": "query words found"},
     "why_meaning": {"fr": "passage proche par le sens", "en": "passage close in meaning"},

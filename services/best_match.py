@@ -34,14 +34,27 @@ def is_plain(text: str | None, tree: Node) -> bool:
     return isinstance(tree, Term) or (isinstance(tree, And) and all(isinstance(c, Term) for c in tree.children))
 
 
+# French interrogative inversion: "risque-t-il", "peuvent-ils", "est-elle", "peut-on" -> the verb alone
+_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)$", re.IGNORECASE)
+
+
 def drop_question_words(tree: Node) -> Node:
-    """Without the words of the question itself ("quels", "est-il", "does"), unless nothing would be left."""
-    if not isinstance(tree, And):
+    """Without the words of the question itself ("quels", "est-il", "does") and with inverted verbs
+    unhyphenated ("risque-t-il" is "risque"), unless nothing would be left."""
+    terms = [tree] if isinstance(tree, Term) else list(tree.children) if isinstance(tree, And) else None
+    if terms is None:
         return tree
-    kept = tuple(c for c in tree.children if not (isinstance(c, Term) and fold(c.text) in QUESTION_WORDS))
-    if not kept or len(kept) == len(tree.children):
+    kept: list[Node] = []
+    for c in terms:
+        if isinstance(c, Term):
+            word = _INVERSION.sub("", c.text)
+            if fold(c.text) in QUESTION_WORDS or fold(word) in QUESTION_WORDS or not word:
+                continue
+            c = Term(word) if word != c.text else c
+        kept.append(c)
+    if not kept:
         return tree
-    return kept[0] if len(kept) == 1 else And(kept)
+    return kept[0] if len(kept) == 1 else And(tuple(kept))
 
 
 def best_match(words: list[str], clauses: tuple[Node, ...], max_sloppy_words: int) -> Node:

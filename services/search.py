@@ -220,3 +220,37 @@ def locate_pages(ctx: AppContext, result: SearchResult) -> None:
         found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
         if found:  # the first highlighted words, whatever the line breaks in the original
             h.page = bisect.bisect_right(starts, found.start())
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A way out of an empty result: what to change, and how many documents that would give."""
+
+    kind: str  # without_filters | closest | with_expansion | other_language
+    total: int
+    change: dict[str, str]  # parameters to set ("" removes one)
+
+
+def suggestions(ctx: AppContext, user: Principal, params: SearchParams) -> list[Suggestion]:
+    """For a search that found nothing: the same words without filters or dates, ranked best match, with
+    the thesaurus, or by meaning in both languages — each counted under the user's permission filter."""
+    if not params.q:
+        return []
+    out: list[Suggestion] = []
+    tries: list[tuple[str, SearchParams, dict[str, str]]] = []
+    dates = ("published_from", "published_to", "added_from", "added_to", "events_from", "events_to")
+    if params.filters or any(getattr(params, d) for d in dates):
+        bare = dataclasses.replace(params, filters={}, **dict.fromkeys(dates))
+        tries.append(("without_filters", bare, {"filters": ""}))
+    if params.match == "all":
+        tries.append(("closest", dataclasses.replace(params, match="best"), {"match": "best"}))
+    if not params.expand:
+        tries.append(("with_expansion", dataclasses.replace(params, expand=True), {"expand": "1"}))
+    for kind, p, change in tries:
+        try:
+            found = search_as(ctx, user, dataclasses.replace(p, size=1, facets="none"), highlight=False)
+        except BadQuery:
+            continue
+        if found.total:
+            out.append(Suggestion(kind, found.total, change))
+    return out

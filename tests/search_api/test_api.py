@@ -28,7 +28,17 @@ def test_search_shape(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "Darfour"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"total", "hits", "facets", "next_cursor", "also_searched", "mode", "all_words_total", "hybrid"}
+    assert set(body) == {
+        "total",
+        "hits",
+        "facets",
+        "next_cursor",
+        "also_searched",
+        "mode",
+        "all_words_total",
+        "hybrid",
+        "suggestions",
+    }
     assert body["mode"] == "boolean"  # one word: nothing to rank by best match
     hit = body["hits"][0]
     assert set(hit) >= {"id", "kind", "title", "source", "countries", "published", "snippets", "score"}
@@ -181,3 +191,16 @@ def test_plain_questions_are_ranked_best_match_and_operators_stay_boolean(client
         assert r.status_code == 200 and r.json()["total"] > 0, q
     boolean = client.get("/api/search", params={"q": "Darfour ET Zorblaxiequinexiste"}).json()
     assert boolean["total"] == 0 and boolean["mode"] == "boolean"
+
+
+def test_an_empty_result_offers_ways_out(client: TestClient) -> None:
+    filtered = client.get("/api/search", params={"q": "Darfour", "country": "NOR", "published_to": "2001-01-01"}).json()
+    assert filtered["total"] == 0
+    kinds = {x["kind"]: x for x in filtered["suggestions"]}
+    assert kinds["without_filters"]["total"] > 0
+    strict = client.get("/api/search", params={"q": "Darfour Zorblaxiequinexiste", "match": "all"}).json()
+    assert strict["total"] == 0 and "closest" in {x["kind"] for x in strict["suggestions"]}
+    page = client.get("/", params={"q": "Darfour", "country": "NOR"}, headers={"accept": "text/html"}).text
+    assert 'id="suggestions"' in page and "sans les filtres" in page
+    nothing = client.get("/api/search", params={"q": "Zorblaxiequinexiste"}).json()
+    assert nothing["total"] == 0 and nothing["suggestions"] == []
