@@ -177,7 +177,8 @@ def build_query(
         permission=permission or Permission(),
         expansions=expansions,
         all_words=all_words,
-        semantic_text=" ".join(words) if words_only and params.expand and words else None,
+        # the model reads the question as typed (e5 was trained on natural queries)
+        semantic_text=(params.q or "").strip() if words_only and params.expand and words else None,
     )
 
 

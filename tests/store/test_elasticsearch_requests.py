@@ -275,7 +275,7 @@ def test_best_match_and_hybrid_requests_are_the_golden_ones() -> None:
         Permission(case_ids=frozenset({"CASE-1"})),
         highlight=False,
     )
-    assert best.semantic_text == "risques pour les déserteurs en Érythrée"
+    assert best.semantic_text == "Quels risques pour les déserteurs en Érythrée ?"
     ids = ("a" * 20, "b" * 20)
     candidates = SearchQuery(
         filters=(FieldFilter("country", ("ERI",)), FieldFilter("id", ids)),
