@@ -94,7 +94,7 @@ def ranked(ctx: AppContext, q: dict, system: str) -> list[str]:
         hits: list[str] = []
         for offset, size in ((0, 20), (20, 20), (40, 10)):
             page = dataclasses.replace(query, limit=size, cursor=Cursor(offset=offset))
-            hits += [h.id for h in hybrid_search(ctx.index, ctx.dense, ctx.store, page).hits]
+            hits += [h.id for h in hybrid_search(ctx.index, ctx.dense, page).hits]
         return hits
     return [h.id for h in ctx.index.search(query).hits]
 

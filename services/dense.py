@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from analyzers.embeddings import E5Embedder
 from store.passages import PassageHit, PassageIndex, PassageStore
 
@@ -18,5 +21,8 @@ class DenseSearch:
         return self.enabled and self.index.size() > 0
 
     def nearest(self, text: str, k: int = 300) -> list[PassageHit]:
-        vector = self.embedder.embed([text], "query")[0]
-        return self.index.nearest(vector, k)
+        return self.index.nearest(self._query_vector(text), k)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one DenseSearch per process; paging re-asks the same query
+    def _query_vector(self, text: str) -> Any:
+        return self.embedder.embed([text], "query")[0]

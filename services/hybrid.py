@@ -19,7 +19,6 @@ import dataclasses
 import html
 
 from services.dense import DenseSearch
-from store.documents import DocumentStore
 from store.index.base import SearchIndex
 from store.index.query import Cursor, FieldFilter, Hit, MatchAll, Or, SearchQuery, SearchResult
 from store.passages import PassageHit
@@ -29,7 +28,9 @@ CANDIDATES = 100
 PASSAGE_CHARS = 600
 
 
-def hybrid_search(index: SearchIndex, dense: DenseSearch, store: DocumentStore, query: SearchQuery) -> SearchResult:
+def hybrid_search(
+    index: SearchIndex, dense: DenseSearch, query: SearchQuery, dense_weight: float = 1.0
+) -> SearchResult:
     offset = (query.cursor or Cursor()).offset
     if offset + query.limit > CANDIDATES:  # deep pages: the words alone
         return index.search(query)
@@ -43,10 +44,10 @@ def hybrid_search(index: SearchIndex, dense: DenseSearch, store: DocumentStore, 
     for rank, doc_id in enumerate(by_words):
         scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     for rank, p in enumerate(by_meaning):
-        scores[p.document_id] = scores.get(p.document_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        scores[p.document_id] = scores.get(p.document_id, 0.0) + dense_weight / (RRF_K + rank + 1)
     fused = sorted(scores, key=lambda d: -scores[d])
     page_ids = fused[offset : offset + query.limit]
-    hits = _fetch(index, store, query, page_ids, set(by_words), passages, scores)
+    hits = _fetch(index, dense, query, page_ids, set(by_words), passages, scores)
     only_by_meaning = len(set(passages) - set(by_words))
     more = offset + query.limit < len(fused)
     return SearchResult(
@@ -76,7 +77,7 @@ def _allowed(index: SearchIndex, query: SearchQuery, ids: list[str]) -> set[str]
 
 def _fetch(
     index: SearchIndex,
-    store: DocumentStore,
+    dense: DenseSearch,
     query: SearchQuery,
     ids: list[str],
     by_words: set[str],
@@ -94,7 +95,7 @@ def _fetch(
         facets=(),
     )
     found = {h.id: h for h in index.search(page).hits}
-    texts = {d.id: d.text or "" for d in store.get_many([i for i in ids if i in passages])}
+    texts = dense.passages.texts([(i, passages[i].start, passages[i].end) for i in ids if i in passages])
     out = []
     for doc_id in ids:
         hit = found.get(doc_id)
@@ -104,7 +105,7 @@ def _fetch(
         hit.matched = tuple(m for m, yes in (("words", doc_id in by_words), ("meaning", doc_id in passages)) if yes)
         p = passages.get(doc_id)
         if p is not None:
-            text = texts.get(doc_id, "")[p.start : p.end]
+            text = texts.get((doc_id, p.start), "")
             cut = text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + ("…" if len(text) > PASSAGE_CHARS else "")
             hit.passage, hit.passage_page = html.escape(" ".join(cut.split())), p.page
             if doc_id not in by_words:  # no word of the query in it: the passage is the snippet

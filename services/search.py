@@ -192,7 +192,7 @@ def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight:
         vocabulary=ctx.thesaurus.vocabulary(),
     )
     if query.semantic_text and query.sort == "relevance" and ctx.dense.available():
-        found = hybrid_search(ctx.index, ctx.dense, ctx.store, query)
+        found = hybrid_search(ctx.index, ctx.dense, query)
     else:
         found = ctx.index.search(query)
     result = dataclasses.replace(found, also_searched=query.expansions)

@@ -110,6 +110,17 @@ class PassageStore:
             else:
                 row.sha256, row.passages, row.model, row.embedded_at = sha256, len(spans), model, utcnow()
 
+    def texts(self, spans: list[tuple[str, int, int]]) -> dict[tuple[str, int], str]:
+        """The text of passages (document, start, end), read from the stored text without loading it whole."""
+        out: dict[tuple[str, int], str] = {}
+        with self.db.session() as s:
+            for doc_id, start, end in spans:
+                out[(doc_id, start)] = (
+                    s.scalar(select(func.substr(Document.text, start + 1, end - start)).where(Document.id == doc_id))
+                    or ""
+                )
+        return out
+
     def signature(self) -> tuple[int, str]:
         """Changes whenever any document's passages are replaced (row ids may be reused, times are not)."""
         with self.db.session() as s:

@@ -118,10 +118,10 @@ def test_a_case_document_is_found_by_its_words_only_and_only_by_who_may_see_it(c
     from store.index.query import Permission
 
     query = build_query(SearchParams(q="boy soldier Goma", match="best"), ctx.settings, Permission())
-    hidden = hybrid_search(ctx.index, ctx.dense, ctx.store, query)
+    hidden = hybrid_search(ctx.index, ctx.dense, query)
     assert ctx.ids["case"] not in {h.id for h in hidden.hits}  # type: ignore[attr-defined]
     allowed = dataclasses.replace(query, permission=Permission(case_ids=frozenset({"CASE-HYB-1"})))
-    seen = {h.id: h for h in hybrid_search(ctx.index, ctx.dense, ctx.store, allowed).hits}
+    seen = {h.id: h for h in hybrid_search(ctx.index, ctx.dense, allowed).hits}
     assert seen[ctx.ids["case"]].matched == ("words",)  # type: ignore[attr-defined]
 
 
