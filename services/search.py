@@ -241,7 +241,16 @@ def suggestions(ctx: AppContext, user: Principal, params: SearchParams) -> list[
     tries: list[tuple[str, SearchParams, dict[str, str]]] = []
     dates = ("published_from", "published_to", "added_from", "added_to", "events_from", "events_to")
     if params.filters or any(getattr(params, d) for d in dates):
-        bare = dataclasses.replace(params, filters={}, **dict.fromkeys(dates))
+        bare = dataclasses.replace(
+            params,
+            filters={},
+            published_from=None,
+            published_to=None,
+            added_from=None,
+            added_to=None,
+            events_from=None,
+            events_to=None,
+        )
         tries.append(("without_filters", bare, {"filters": ""}))
     if params.match == "all":
         tries.append(("closest", dataclasses.replace(params, match="best"), {"match": "best"}))
