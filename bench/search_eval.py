@@ -36,7 +36,7 @@ from config.settings import Settings  # noqa: E402
 from ingest.corpus import RecordError, iter_corpus  # noqa: E402
 from ingest.pipeline import ingest_corpus  # noqa: E402
 from services.context import AppContext  # noqa: E402
-from services.hybrid import _allowed, hybrid_search  # noqa: E402
+from services.hybrid import allowed_ids, hybrid_search  # noqa: E402
 from services.search import SearchParams, build_query  # noqa: E402
 from store.documents import make_document_id  # noqa: E402
 from store.index.errors import BadQuery  # noqa: E402
@@ -88,7 +88,7 @@ def ranked(ctx: AppContext, q: dict, system: str) -> list[str]:
         query = dataclasses.replace(query, tree=Or(tuple(c for c in query.tree.children if isinstance(c, Term))))
     if system == "dense":
         nearest = ctx.dense.nearest(q["query"], k=100)
-        allowed = _allowed(ctx.index, query, [p.document_id for p in nearest])
+        allowed = allowed_ids(ctx.index, query, [p.document_id for p in nearest])
         return [p.document_id for p in nearest if p.document_id in allowed][:50]
     if system == "hybrid" and query.semantic_text:
         hits: list[str] = []

@@ -37,7 +37,7 @@ def hybrid_search(
     lexical = index.search(dataclasses.replace(query, limit=CANDIDATES, cursor=None, highlight=False))
     by_words = [h.id for h in lexical.hits]
     nearest = dense.nearest(query.semantic_text or "", k=2 * CANDIDATES)
-    allowed = _allowed(index, query, [p.document_id for p in nearest])
+    allowed = allowed_ids(index, query, [p.document_id for p in nearest])
     by_meaning = [p for p in nearest if p.document_id in allowed][:CANDIDATES]
     passages = {p.document_id: p for p in by_meaning}
     scores: dict[str, float] = {}
@@ -51,7 +51,7 @@ def hybrid_search(
     only_by_meaning = len(set(passages) - set(by_words))
     more = offset + query.limit < len(fused)
     return SearchResult(
-        total=lexical.total + only_by_meaning,
+        total=lexical.total + only_by_meaning,  # about: a document found by meaning may also match words further down
         hits=hits,
         facets=lexical.facets,
         next_cursor=Cursor(offset=offset + query.limit) if more else None,
@@ -59,7 +59,7 @@ def hybrid_search(
     )
 
 
-def _allowed(index: SearchIndex, query: SearchQuery, ids: list[str]) -> set[str]:
+def allowed_ids(index: SearchIndex, query: SearchQuery, ids: list[str]) -> set[str]:
     """Of ``ids``, those the request's filters, dates and permission admit (asked of the engine)."""
     if not ids:
         return set()

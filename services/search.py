@@ -233,8 +233,9 @@ class Suggestion:
 
 
 def suggestions(ctx: AppContext, user: Principal, params: SearchParams) -> list[Suggestion]:
-    """For a search that found nothing: the same words without filters or dates, ranked best match, with
-    the thesaurus, or by meaning in both languages — each counted under the user's permission filter."""
+    """For a search that found nothing: the same words without filters or dates, ranked best match, or
+    with the thesaurus — each counted under the user's permission filter. (Spelling and the other language
+    are not suggested yet.)"""
     if not params.q:
         return []
     out: list[Suggestion] = []
