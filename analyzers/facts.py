@@ -19,7 +19,13 @@ from analyzers.places import demonyms, find_places
 from config.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from textnorm import fold
 
-_ABBREVIATIONS = ("M.", "Mme.", "Dr.", "St.", "Mr.", "Mrs.", "art.", "p.", "n°.", "cf.", "etc.", "al.", "J.-C.")
+_ABBREVIATIONS = (
+    *("M.", "MM.", "Mme.", "Mlle.", "Dr.", "Pr.", "Prof.", "St.", "Ste.", "Mr.", "Mrs.", "Ms.", "Mgr.", "Me."),
+    *("Gen.", "Gén.", "Col.", "Cpt.", "Capt.", "Lt.", "Sgt.", "Maj.", "Adm.", "Gov.", "Sen.", "Rep."),
+    *("No.", "no.", "Nos.", "nos.", "N°.", "n°.", "Art.", "art.", "arts.", "para.", "paras.", "Vol.", "vol."),
+    *("p.", "pp.", "ch.", "chap.", "sect.", "cf.", "etc.", "al.", "env.", "approx.", "ca.", "c.", "vs.", "v."),
+    *("Inc.", "Ltd.", "Co.", "Corp.", "Jr.", "Sr.", "Mt.", "Ave.", "bd.", "av.", "J.-C.", "U.S.", "U.K.", "e.g.", "i.e."),
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"«(A-ZÀ-ÖØ-Ý0-9\x00])|;\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _STOP = frozenset(fold(w) for w in (*FRENCH_STOP_WORDS, *ENGLISH_STOP_WORDS)) | frozenset(
@@ -34,7 +40,7 @@ _STOP = frozenset(fold(w) for w in (*FRENCH_STOP_WORDS, *ENGLISH_STOP_WORDS)) | 
         "mère famille brother sister father mother family selon lui elle according"
     ).split()
 )
-MAX_KEYWORDS = 10
+MAX_KEYWORDS = 14
 
 
 @dataclass

@@ -218,7 +218,7 @@ def setup(data_dir: Path, enrich: bool) -> Fixture:
             tokens[name] = ctx.accounts.create_token(principals[name].user_id, "load-bench")[1]
 
         t0 = time.perf_counter()
-        verifier = Verifier(ctx.store, ctx.index, ctx.settings, ctx.thesaurus.vocabulary())
+        verifier = ctx.verifier()
         readers: list[tuple[str, str]] = []
         case_ids = []
         for n, (division, officer, nationality, statements, documents) in enumerate(CASES, 1):

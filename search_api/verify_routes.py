@@ -40,7 +40,7 @@ def may_verify(p: Principal) -> bool:
 
 
 def _verifier(c: AppContext) -> Verifier:
-    return Verifier(c.store, c.index, c.settings, c.thesaurus.vocabulary())
+    return c.verifier()
 
 
 def _run(c: AppContext, user: Principal, data: VerifyIn) -> dict[str, Any]:

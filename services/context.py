@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzers.embeddings import E5Embedder
 from config.settings import Settings
@@ -16,6 +16,8 @@ from services.dense import DenseSearch
 from services.places import PlaceDesk
 from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
+from services.verify import Verifier
+from services.verify_meaning import Meaning
 from store.actor_entries import ActorEntries
 from store.archive import Archive
 from store.audit import AuditKey, AuditLog, Checkpoints
@@ -48,6 +50,14 @@ class AppContext:
     reports: ReportDesk
     decisions: DecisionDesk
     dense: DenseSearch
+    meaning: Meaning = field(init=False)  # passage vectors of fact verification, kept across requests
+
+    def __post_init__(self) -> None:
+        self.meaning = Meaning(self.dense)
+
+    def verifier(self) -> Verifier:
+        """Fact verification on this context's store, engine, thesaurus and dense passages."""
+        return Verifier(self.store, self.index, self.settings, self.thesaurus.vocabulary(), self.dense, self.meaning)
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:

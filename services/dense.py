@@ -20,8 +20,11 @@ class DenseSearch:
         """On, and some passages are embedded (until then, search is lexical only)."""
         return self.enabled and self.index.size() > 0
 
-    def nearest(self, text: str, k: int = 300) -> list[PassageHit]:
-        return self.index.nearest(self._query_vector(text), k)
+    def nearest(self, text: str, k: int = 300, per_document: int = 1) -> list[PassageHit]:
+        return self.index.nearest(self._query_vector(text), k, per_document)
+
+    def query_vector(self, text: str) -> Any:
+        return self._query_vector(text)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one DenseSearch per process; paging re-asks the same query
     def _query_vector(self, text: str) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,13 +29,17 @@ from pydantic import BaseModel, Field, field_validator
 from analyzers.actors import default_actors, find_listed_actors
 from analyzers.dates import find_dates
 from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
+from analyzers.figures import Figure, compare, find_figures
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
 from analyzers.places import find_places
 from config.calendar import MONTHS
 from config.sources import source_acronym, source_name, source_type
 from services.citation import citation, euaa_footnote
+from services.dense import DenseSearch
 from services.expansion import Vocabulary, term_keys
+from services.hybrid import allowed_ids
 from services.search import SearchParams, build_query
+from services.verify_meaning import Meaning
 from store.documents import DocumentStore
 from store.index import SearchIndex
 from store.index.errors import BadQuery
@@ -48,6 +53,17 @@ CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_SPELLINGS = 6
 HITS_PER_QUERY = 15
 MAX_EVIDENCE = 5
+DENSE_PASSAGES = 45  # passages by meaning (the nearest, three a document at most) added to those by words
+MEANING_PASSAGES = 36  # passages whose meaning is compared with the fact's (the best by words and place)
+# a passage states the event when its rare words (see _rarity) and its meaning (the cosine of the fact and
+# the passage, multilingual-e5: 0.7-0.95) together reach EVENT_STATED; without the model, when it has
+# EVENT_WORDS of them. Set on the development half of the blind set (a grid over the two numbers).
+EVENT_WORDS = 0.5
+MEANING_BASE = 0.80
+MEANING_FACTOR = 4.0
+EVENT_STATED = 0.2
+EVENT_WEIGHT = 3.0
+AGAINST_WORDS = 0.5  # a passage that contradicts must have the event's words, not only its topic
 OLD_AFTER = dt.timedelta(days=2 * 365)  # evidence older than this at the "as of" date is flagged (currency)
 
 
@@ -98,6 +114,8 @@ class VerifyIn(BaseModel):
         return v
 
     min_sources: int = Field(default=1, ge=1, le=5)  # independent sources needed to call a fact corroborated
+    # court decisions state country facts too (and cite COI for them): read with the COI unless refused
+    include_decisions: bool = True
 
 
 @dataclass
@@ -118,9 +136,16 @@ class Weighed:
     place: Literal["exact", "within", "region", "none", "n/a"]
     actor: bool | None  # None: the fact names no actor
     words: float  # share of the event words found
-    date: Literal["match", "conflict", "unknown", "undated", "before", "n/a"]
+    date: Literal["match", "approx", "conflict", "unknown", "undated", "before", "n/a"]
     score: float
     names: bool = True  # the names no list knows, if the fact has any, are in the passage
+    meaning: float | None = None  # cosine of the fact and the passage (None: not compared)
+    event: bool = False  # the passage states the event (its words, or its meaning with some of them)
+    figure: Literal["match", "close", "differ", "missing", "n/a"] = "n/a"
+    fact_figure: str | None = None  # the fact's figure and the source's, when compared
+    source_figure: str | None = None
+    other_dates: tuple[str, ...] = ()  # the dates the passage gives the event, when they are not the fact's
+    dense: float = 0.0  # the passage lies in a passage found by meaning (its cosine), 0 otherwise
 
 
 def fact_from_input(f: FactIn) -> Fact:
@@ -230,6 +255,39 @@ def _same_year(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) 
     return any(a.year <= y <= (b or dt.date.max).year for a, b in fact_dates for y in years)
 
 
+def _rarity(word_keys: list[set[str]], passages: list[Passage]) -> list[float]:
+    """Each event word's weight: how rare it is among the passages read (smoothed inverse frequency), so
+    the words that tell this event apart count more than those every passage of the reports shares."""
+    if not word_keys:
+        return []
+    df = [0] * len(word_keys)
+    for p in passages:
+        tokens = _prefixes(fold(w) for w in _WORD.findall(p.text))
+        for i, keys in enumerate(word_keys):
+            if keys & tokens:
+                df[i] += 1
+    n = len(passages)
+    return [math.log(1.0 + (n + 1) / (d + 1)) for d in df]
+
+
+def _as_precise(fact_dates: list[tuple[dt.date, dt.date | None]], stated: list[tuple[dt.date, dt.date | None]]) -> bool:
+    """The source gives the fact's dates at least as precisely (a day for a day, a month for a month)."""
+
+    def days(d: tuple[dt.date, dt.date | None]) -> int:
+        return ((d[1] or dt.date.max) - d[0]).days if d[1] is not None else 10**6
+
+    return min(days(s) for s in stated) <= max(days(f) for f in fact_dates)
+
+
+def _other_years(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) -> tuple[str, ...]:
+    """Bare years in the sentence that states the event ("the 2009 stadium massacre"), when none of them
+    falls within the fact's years (a year the date reader takes only after a cue: "in 2009")."""
+    years = list(dict.fromkeys(int(y) for y in re.findall(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])", sentence)))
+    if not years or _same_year(fact_dates, sentence):
+        return ()
+    return tuple(str(y) for y in years)
+
+
 def _overlap(a: tuple[dt.date, dt.date | None], b: tuple[dt.date, dt.date | None], slack: dt.timedelta) -> bool:
     a_end = a[1] or dt.date.max
     b_end = b[1] or dt.date.max
@@ -237,8 +295,18 @@ def _overlap(a: tuple[dt.date, dt.date | None], b: tuple[dt.date, dt.date | None
 
 
 class Verifier:
-    def __init__(self, store: DocumentStore, index: SearchIndex, settings: Any, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        index: SearchIndex,
+        settings: Any,
+        vocabulary: Vocabulary,
+        dense: DenseSearch | None = None,
+        meaning: Meaning | None = None,
+    ) -> None:
         self.store, self.index, self.settings, self.vocabulary = store, index, settings, vocabulary
+        self.dense = dense if dense is not None and dense.enabled else None
+        self.meaning = meaning or Meaning(self.dense)
         self.gaz = default_gazetteer()
         self.actors = default_actors()
         self._seen_spellings: dict[str, set[str]] = {}  # place id -> spellings met in the passages read
@@ -315,14 +383,19 @@ class Verifier:
         out = [n for n in dict.fromkeys(names) if n and _LATIN.match(n) and len(n) >= 3]
         return out[:MAX_SPELLINGS]
 
-    def _search(self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]]) -> list[str]:
-        filters: dict[str, list[str]] = {"kind": ["coi"]}
+    @staticmethod
+    def _filters(data: VerifyIn) -> dict[str, list[str]]:
+        filters: dict[str, list[str]] = {"kind": ["coi", "decision"] if data.include_decisions else ["coi"]}
         if data.country:
             filters["country"] = [data.country]
         if data.sources_include:
             filters["source"] = list(data.sources_include)
         if data.sources_exclude:
             filters.setdefault("source", []).extend(f"-{s}" for s in data.sources_exclude)
+        return filters
+
+    def _search(self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]]) -> list[str]:
+        filters = self._filters(data)
         found: list[str] = []
         for purpose, q in self._queries(fact):
             params = SearchParams(q=q, filters=filters, size=HITS_PER_QUERY, facets="none")
@@ -348,6 +421,34 @@ class Verifier:
             found.extend(i for i in ids if i not in found)
         return found
 
+    def _by_meaning(
+        self, fact: Fact, data: VerifyIn, log: list[dict[str, Any]]
+    ) -> dict[str, list[tuple[int, int, float]]]:
+        """The passages nearest to the fact by meaning (either language), of the documents the lexical
+        queries' filters admit: {document id: [(start, end, cosine)]}."""
+        if self.dense is None or not self.dense.available():
+            return {}
+        nearest = self.dense.nearest(fact.text, k=DENSE_PASSAGES, per_document=3)
+        params = SearchParams(q="", filters=self._filters(data), size=1, facets="none")
+        query = build_query(params, self.settings, Permission(), highlight=False, vocabulary=self.vocabulary)
+        allowed = allowed_ids(self.index, query, list(dict.fromkeys(p.document_id for p in nearest)))
+        out: dict[str, list[tuple[int, int, float]]] = {}
+        for p in nearest:
+            if p.document_id in allowed:
+                out.setdefault(p.document_id, []).append((p.start, p.end, p.score))
+        log.append(
+            {
+                "fact": fact.id,
+                "purpose": "meaning",
+                "query": "(the statement, by meaning)",
+                "filters": params.filters,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "hits": len(out),
+                "sources": sorted({d.source for d in self.store.get_many(list(out))}),
+            }
+        )
+        return out
+
     def _passages(self, doc_ids: list[str], as_of: dt.date) -> tuple[dict[str, Any], list[Passage]]:
         """Passages of the documents published by the "as of" date (undated documents are kept, flagged)."""
         docs = {d.id: d for d in self.store.get_many(doc_ids) if d.published is None or d.published <= as_of}
@@ -355,7 +456,7 @@ class Verifier:
         passages = []
         for doc_id in doc_ids:
             d = docs.get(doc_id)
-            if d is None or d.kind != "coi":
+            if d is None or d.kind not in ("coi", "decision"):
                 continue
             enrichment = enrichments.get(doc_id)
             if enrichment is None:  # not enriched yet (just crawled or uploaded): read it now
@@ -419,40 +520,62 @@ class Verifier:
             out.append(keys)
         return out
 
-    def _weigh(self, fact: Fact, p: Passage, word_keys: list[set[str]], doc: Any) -> Weighed:
+    def _weigh(
+        self,
+        fact: Fact,
+        p: Passage,
+        word_keys: list[set[str]],
+        doc: Any,
+        figures: list[Figure] | None = None,
+        weights: list[float] | None = None,
+        spellings: dict[str, list[str]] | None = None,
+    ) -> Weighed:
+        weights = weights or [1.0] * len(word_keys)
+        total = sum(weights) or 1.0
+        folded_text = " " + " ".join(fold(w) for w in _WORD.findall(p.text)) + " "
         fact_places = [self.gaz.by_id[x.id] for x in fact.places if x.id in self.gaz.by_id]
         if not fact_places:
             place: Literal["exact", "within", "region", "none", "n/a"] = "n/a"
         else:
             place = "none"
             for fp in fact_places:
-                if fp.id in p.place_ids or (fp.level == "country" and fp.country in (doc.countries or [])):
-                    place = "exact"  # named here, or the whole document is about that country
-                    break
+                written = (spellings or {}).get(fp.id, [])
+                if (
+                    fp.id in p.place_ids
+                    or (fp.level == "country" and fp.country in (doc.countries or []))
+                    or any(f" {s} " in folded_text for s in written)
+                ):
+                    place = "exact"  # named here (as the gazetteer or the statement spells it), or the
+                    break  # whole document is about that country
                 inner = [self.gaz.by_id[i] for i in p.place_ids if i in self.gaz.by_id]
                 if fp.level != "city" and any(fp in self.gaz.parents(q) for q in inner):
                     place = "within"
                 elif any(q.id in p.place_ids for q in self.gaz.parents(fp) if q.level != "country"):
                     place = "region" if place == "none" else place
         actor = None if not fact.actors else any(a.id in p.actor_ids for a in fact.actors)
-        # the event words are counted over the passage; its dates are read in the sentence that says the
+
+        def share(tokens: set[str]) -> float:
+            return sum(wt for keys, wt in zip(word_keys, weights, strict=True) if keys & tokens) / total
+
+        # the event words are counted over the passage, each by how rare it is among the passages read
+        # (a report on prisons says "prison" everywhere); its dates are read in the sentence that says the
         # event best (a passage often tells several events, each with its own date)
         best_rank, best = (0.0, False), (p.start, p.end)
         for a, b in _sentence_spans(p.text, p.start):
             tokens = _prefixes(fold(w) for w in _WORD.findall(p.text[a - p.start : b - p.start]))
-            share = (sum(1 for keys in word_keys if keys & tokens) / len(word_keys)) if word_keys else 0.0
-            rank = (share, any(a <= at < b for *_, at in p.dates))  # equal words: the sentence with a date
-            if rank > best_rank:
+            rank = (share(tokens) if word_keys else 0.0, any(a <= at < b for *_, at in p.dates))
+            if rank > best_rank:  # equal words: the sentence with a date
                 best_rank, best = rank, (a, b)
-        folded = [fold(w) for w in _WORD.findall(p.text)]
-        tokens = _prefixes(folded)
-        words = (sum(1 for keys in word_keys if keys & tokens) / len(word_keys)) if word_keys else 0.0
-        names = all(any(self._name_keys(alt) <= tokens for alt in self._event_words(n)) for n in fact.names)
-        date: Literal["match", "conflict", "unknown", "undated", "before", "n/a"] = "n/a"
+        tokens = _prefixes(folded_text.split())
+        words = share(tokens) if word_keys else 0.0
+        found_names = [any(self._name_keys(alt) <= tokens for alt in self._event_words(n)) for n in fact.names]
+        names = not found_names or sum(found_names) * 2 >= len(found_names)  # most of the unknown names
+        date: Literal["match", "approx", "conflict", "unknown", "undated", "before", "n/a"] = "n/a"
         fact_dates = [interval(d["value"]) for d in fact.dates]
+        sentence = p.text[best[0] - p.start : best[1] - p.start]
+        other_dates: tuple[str, ...] = ()
         if fact_dates:
             slack = dt.timedelta(days=31)
-            sentence = p.text[best[0] - p.start : best[1] - p.start]
             stated: list[tuple[dt.date, dt.date | None]] = [
                 (a, b) for a, b, _, at in p.dates if best[0] <= at < best[1]
             ]
@@ -461,8 +584,14 @@ class Verifier:
                 date = "conflict"  # "elections have not taken place since 1993" against "elections in 2010"
             elif matching or _same_day(fact_dates, sentence) or _same_year(fact_dates, sentence):
                 date = "match"
+                if matching and not _as_precise(fact_dates, matching) and not _same_day(fact_dates, sentence):
+                    date = "approx"  # "14 October 2022" where the source says "October 2022"
             elif stated:
                 date = "conflict"
+                other_dates = tuple(dict.fromkeys(v for _, _, v, at in p.dates if best[0] <= at < best[1]))
+            elif years := _other_years(fact_dates, sentence):
+                date = "conflict"  # "the 2009 stadium massacre" against "the massacre of 2008"
+                other_dates = years
             elif _contemporaneous(fact_dates, doc):
                 date = "unknown"  # undated here, but the document reports on that time
             else:
@@ -473,8 +602,28 @@ class Verifier:
         score = {"exact": 3.0, "within": 2.5, "region": 1.0, "none": 0.0, "n/a": 0.0}[place]
         score += 2.0 if actor else 0.0
         score += 3.0 * words
-        score += {"match": 2.0, "conflict": 0.5, "unknown": 0.0, "undated": 0.0, "before": -10.0, "n/a": 0.0}[date]
-        return Weighed(p, place, actor, words, date, score, names)
+        score += {"match": 2.0, "approx": 1.5, "conflict": 0.5, "unknown": 0.0, "undated": 0.0, "before": -10.0}.get(
+            date, 0.0
+        )
+        w = Weighed(p, place, actor, words, date, score, names, other_dates=other_dates)
+        if figures:
+            self._weigh_figures(w, figures, sentence, doc)
+        return w
+
+    @staticmethod
+    def _weigh_figures(w: Weighed, figures: list[Figure], sentence: str, doc: Any) -> None:
+        """The fact's figures against those of the sentence that states the event (else of the passage)."""
+        language = doc.language if doc.language in ("fr", "en") else None
+        stated = find_figures(sentence, language) or find_figures(w.passage.text, language)
+        compared = [(f, *compare(f, stated)) for f in figures]
+        for agreement in ("differ", "close", "match", "missing"):
+            decided = [(f, other) for f, a, other in compared if a == agreement]
+            if decided:
+                f, other = decided[0]
+                w.figure = agreement  # type: ignore[assignment]
+                w.fact_figure = f"{f.text} ({f.unit})"
+                w.source_figure = other.text if other is not None else None
+                return
 
     def _checked(self, fact: Fact, country: str | None) -> Fact:
         """The places a fact is checked against: a country named next to a place inside it adds nothing (the
@@ -491,12 +640,23 @@ class Verifier:
     ) -> dict[str, Any]:
         checked = self._checked(fact, data.country)
         doc_ids = self._search(checked, data, as_of, log)
+        near = self._by_meaning(checked, data, log)
+        doc_ids += [d for d in near if d not in doc_ids]
         docs, passages = self._passages(doc_ids, as_of)
         word_keys = self._keyword_keys(fact.keywords)
-        weighed = sorted(
-            (self._weigh(checked, p, word_keys, docs[p.doc_id]) for p in passages),
-            key=lambda w: -w.score,
-        )
+        weights = _rarity(word_keys, passages)
+        spellings = {
+            p.id: [fold(x) for x in {p.text, *self._spellings(p.id, p.text), *self._seen_spellings.get(p.id, ())}]
+            for p in checked.places
+            if p.level != "country"
+        }
+        figures = find_figures(fact.text)
+        weighed = [self._weigh(checked, p, word_keys, docs[p.doc_id], figures, weights, spellings) for p in passages]
+        for w in weighed:
+            spans = near.get(w.passage.doc_id, [])
+            w.dense = max((c for a, b, c in spans if a < w.passage.end and w.passage.start < b), default=0.0)
+        self._weigh_meaning(fact, weighed, docs)
+        weighed.sort(key=lambda w: -w.score)
         needs_place = bool(checked.places)
         needs_actor = bool(fact.actors)
 
@@ -505,54 +665,163 @@ class Verifier:
                 return needs_actor and bool(w.actor) and w.place == "region"
             return (not needs_place or w.place in ("exact", "within")) or bool(w.actor)
 
-        support = [
+        relevant = [
             w
             for w in weighed
-            if about_it(w)
-            and (w.actor is not False or needs_place)
-            and w.words >= 0.5
-            and w.date in ("match", "unknown", "n/a")
+            if w.event
+            and about_it(w)
             and w.names
+            and w.date != "before"
+            and (w.actor is not False or needs_place)
             and (w.place != "n/a" or w.actor or w.date == "match")
         ]
-        # other dates for the same event at the same place (or by the same actor): both sides are shown.
-        # Wording that merely sounds negative is not taken as a contradiction.
-        against = [w for w in weighed if about_it(w) and w.words >= 0.6 and w.date == "conflict" and w.names]
-        implicit = bool(checked.places) and not fact.places  # only the country the officer gave
-        partial = [
+        # other dates or other figures for the same event at the same place (or by the same actor), in a
+        # passage that has the event's words: both sides are shown. Wording that merely sounds negative
+        # is not taken as a contradiction.
+        against = [
             w
-            for w in weighed
-            if w.date != "before"
-            and not (implicit and not w.names and not w.actor)  # a name we cannot place, not in the passage
-            and w not in support
-            and w not in against
-            and (w.place in ("exact", "within", "region") or w.actor)
-            and (w.words >= 0.25 or w.place in ("exact", "within"))
+            for w in relevant
+            if w.words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ")
         ]
-        support_sources = {docs[w.passage.doc_id].source for w in support}
-        status: Status
-        if support and against:
-            status = "conflicting"
-        elif support and len(support_sources) >= data.min_sources:
-            status = "corroborated"
-        elif against:
-            status = "conflicting"
-        elif support or partial:
-            status = "partly_consistent"
-        else:
-            status = "no_information"
-        shown = self._pick(support or partial)
+        precise_day = any(d["start"] == d["end"] for d in fact.dates if d.get("end"))
+        support = [
+            w
+            for w in relevant
+            if w not in against
+            and (w.date in ("match", "n/a") or (w.date == "unknown" and not precise_day))
+            and w.figure in ("match", "n/a")
+        ]
+        partial = [w for w in relevant if w not in against and w not in support]
+        status = self._status(support, against, partial, docs, data.min_sources)
+        shown = self._pick(support + partial if status != "no_information" else [])
         contra = self._pick(against)
         evidence = [self._evidence(w, docs, as_of) for w in shown]
         conflicting = [self._evidence(w, docs, as_of) for w in contra]
         return {
             "fact": fact.to_json(),
             "status": status,
+            "explanation": self._explanation(fact, checked, support, partial, against, figures),
+            "timeline": self._timeline(support, partial, against, docs),
             "evidence": evidence,
             "conflicting": conflicting,
             "places": [self._place_check(p, all_places) for p in fact.places],
             "flags": self._flags(evidence + conflicting, as_of),
         }
+
+    def _weigh_meaning(self, fact: Fact, weighed: list[Weighed], docs: dict[str, Any]) -> None:
+        """The meaning of the best passages by words, place and the dense side compared with the fact's;
+        whether each states the event; the final score."""
+        if self.meaning.on:
+            best = sorted(weighed, key=lambda w: -(w.score + 3.0 * w.dense))[:MEANING_PASSAGES]
+            keys = [
+                (
+                    (w.passage.doc_id, docs[w.passage.doc_id].sha256 or "", w.passage.start, w.passage.end),
+                    w.passage.text,
+                )
+                for w in best
+            ]
+            for w, cos in zip(best, self.meaning.similarity(fact.text, keys), strict=True):
+                w.meaning = cos
+        for w in weighed:
+            m = w.meaning
+            if m is None:  # not compared by meaning: the words alone
+                w.event = w.words >= EVENT_WORDS
+                continue
+            stated = w.words + MEANING_FACTOR * (m - MEANING_BASE)
+            w.event = stated >= EVENT_STATED
+            w.score += EVENT_WEIGHT * stated
+
+    @staticmethod
+    def _status(
+        support: list[Weighed], against: list[Weighed], partial: list[Weighed], docs: dict[str, Any], min_sources: int
+    ) -> Status:
+        """Corroborated by independent sources, unless newer information at the "as of" date says otherwise."""
+
+        def newest(ws: list[Weighed]) -> dt.date:
+            dates = [docs[w.passage.doc_id].published for w in ws]
+            return max((d for d in dates if d is not None), default=dt.date.min)
+
+        if against and (not support or newest(against) >= newest(support)):
+            return "conflicting"
+        if support and len({docs[w.passage.doc_id].source for w in support}) >= min_sources:
+            return "corroborated"
+        if support or partial:
+            return "partly_consistent"
+        return "no_information"
+
+    def _explanation(
+        self,
+        fact: Fact,
+        checked: Fact,
+        support: list[Weighed],
+        partial: list[Weighed],
+        against: list[Weighed],
+        figures: list[Figure],
+    ) -> list[dict[str, Any]]:
+        """Element by element, what the sources confirm, contradict or do not state (the best passage of each)."""
+        out: list[dict[str, Any]] = []
+        stating = support + partial + against
+
+        def element(name: str, value: str, state: str, detail: str | None = None) -> None:
+            out.append({"element": name, "value": value, "state": state, "detail": detail})
+
+        if not stating:
+            element("event", fact.text[:80], "not_stated")
+            return out
+        element("event", ", ".join(fact.keywords[:4]) or fact.text[:60], "confirmed")
+        if checked.places:
+            places = ", ".join(p.text for p in checked.places)
+            state = "confirmed" if any(w.place in ("exact", "within") for w in stating) else "not_stated"
+            inside = next((w for w in stating if w.place == "within"), None)
+            element("place", places, state, "a place inside it" if inside and state == "confirmed" else None)
+        if fact.actors:
+            state = "confirmed" if any(w.actor for w in stating) else "not_stated"
+            element("actor", ", ".join(a.text for a in fact.actors), state)
+        if fact.dates:
+            dates = ", ".join(d["text"] for d in fact.dates)
+            if any(w.date == "match" for w in support + partial):
+                element("date", dates, "confirmed")
+            elif contra := next((w for w in against if w.date == "conflict"), None):
+                element("date", dates, "contradicted", ", ".join(contra.other_dates) or None)
+            else:
+                element("date", dates, "not_stated")
+        if figures:
+            value = ", ".join(f.text for f in figures)
+            if any(w.figure == "match" for w in support):
+                element("figure", value, "confirmed")
+            elif contra := next((w for w in against if w.figure == "differ"), None):
+                element("figure", value, "contradicted", contra.source_figure)
+            elif close := next((w for w in partial if w.figure == "close"), None):
+                element("figure", value, "close", close.source_figure)
+            else:
+                element("figure", value, "not_stated")
+        return out
+
+    @staticmethod
+    def _timeline(
+        support: list[Weighed], partial: list[Weighed], against: list[Weighed], docs: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """What each source said about the fact, oldest first (undated last): a change over time shows."""
+        rows: dict[str, dict[str, Any]] = {}
+        for stance, ws in (("contradicts", against), ("confirms", support), ("partly", partial)):
+            for w in ws:
+                d = docs[w.passage.doc_id]
+                if d.id in rows:
+                    continue
+                rows[d.id] = {
+                    "document_id": d.id,
+                    "published": d.published.isoformat() if d.published else None,
+                    "source": d.source,
+                    "source_name": source_name(d.source),
+                    "title": d.title,
+                    "stance": stance,
+                    "said": w.passage.text.strip()[:300],
+                    "dates": list(w.other_dates)
+                    if stance == "contradicts"
+                    else [v for _, _, v, _ in w.passage.dates][:3],
+                    "figure": w.source_figure,
+                }
+        return sorted(rows.values(), key=lambda r: (r["published"] is None, r["published"] or ""))
 
     @staticmethod
     def _pick(weighed: list[Weighed]) -> list[Weighed]:

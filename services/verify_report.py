@@ -60,6 +60,16 @@ TEXT = {
         "in_sources": "Graphies employées par les sources consultées : {names}.",
         "unknown_place": "« {name} » : lieu inconnu du référentiel géographique.",
         "flags": "Attention : {flags}.",
+        "elements": "Élément par élément : {items}.",
+        "element": {"event": "événement", "place": "lieu", "actor": "acteur", "date": "date", "figure": "chiffre"},
+        "state": {
+            "confirmed": "confirmé",
+            "contradicted": "contredit",
+            "close": "proche",
+            "not_stated": "non mentionné",
+        },
+        "timeline": "Chronologie des sources :",
+        "stance": {"confirms": "confirme", "partly": "confirme en partie", "contradicts": "dit autre chose"},
         "annex": "Journal de recherche",
         "log": "{at} — fait {fact} — {purpose} — requête {query} — {hits} résultat(s) — sources : {sources}",
     },
@@ -84,6 +94,16 @@ TEXT = {
         "in_sources": "Spellings used by the sources consulted: {names}.",
         "unknown_place": "“{name}”: not in the gazetteer.",
         "flags": "Note: {flags}.",
+        "elements": "Element by element: {items}.",
+        "element": {"event": "event", "place": "place", "actor": "actor", "date": "date", "figure": "figure"},
+        "state": {
+            "confirmed": "confirmed",
+            "contradicted": "contradicted",
+            "close": "close",
+            "not_stated": "not stated",
+        },
+        "timeline": "Timeline of the sources:",
+        "stance": {"confirms": "confirms", "partly": "partly confirms", "contradicts": "says otherwise"},
         "annex": "Search log",
         "log": "{at} — fact {fact} — {purpose} — query {query} — {hits} hit(s) — sources: {sources}",
     },
@@ -118,6 +138,19 @@ def query_response(result: dict[str, Any], locale: str, reference: str | None = 
         blocks = [Block("text", "", label=STATUS[locale][fact["status"]])]
         if not fact["evidence"] and not fact["conflicting"]:
             blocks.append(Block("text", words["none_found"]))
+        if fact.get("explanation") and (fact["evidence"] or fact["conflicting"]):
+            items = [
+                f"{words['element'][x['element']]} {words['state'][x['state']]}"
+                + (f" ({x['detail']})" if x.get("detail") else "")
+                for x in fact["explanation"]
+            ]
+            blocks.append(Block("text", words["elements"].format(items=", ".join(items))))
+        if len(fact.get("timeline") or []) > 1:
+            blocks.append(Block("text", words["timeline"]))
+            for row in fact["timeline"]:
+                colon = " : " if locale == "fr" else ": "
+                line = f"{_date(row['published'], locale)} — {row['source_name']}{colon}{words['stance'][row['stance']]}"
+                blocks.append(Block("text", line + (f" ({row['figure']})" if row.get("figure") else "")))
         for e in fact["evidence"]:
             blocks.append(Block("quote", e["passage"], [note(e)]))
         if fact["conflicting"]:

@@ -203,6 +203,12 @@ class DocumentStore:
         with self.db.session() as s:
             return s.scalars(select(Document.sha256).where(Document.id == doc_id)).first()
 
+    def ids_by_origin(self) -> dict[str, str]:
+        """{origin (file path or URL an original came from): document id}, the latest receipt of each."""
+        with self.db.session() as s:
+            rows = s.execute(select(Receipt.origin, Receipt.document_id).order_by(Receipt.id)).all()
+        return {origin: doc_id for origin, doc_id in rows if doc_id}
+
     def get_many(self, ids: Sequence[str]) -> list[Document]:
         with self.db.session() as s:
             docs = list(s.scalars(select(Document).where(Document.id.in_(list(ids)))))

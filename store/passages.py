@@ -174,8 +174,9 @@ class PassageIndex:
             self._fresh()
             return len(self._rows)
 
-    def nearest(self, vector: Any, k: int = 300) -> list[PassageHit]:
-        """The best passage of each of the documents nearest to ``vector``, best first (at most ``k``)."""
+    def nearest(self, vector: Any, k: int = 300, per_document: int = 1) -> list[PassageHit]:
+        """The best passages (``per_document`` of each) of the documents nearest to ``vector``, best first
+        (at most ``k`` passages)."""
         with self._lock:
             self._fresh()
             if self._matrix is None:
@@ -183,12 +184,12 @@ class PassageIndex:
             scores = self._matrix @ np.asarray(vector, dtype=np.float32)
             top = np.argsort(-scores)[: k * 4]
             out: list[PassageHit] = []
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for i in top:
                 _, doc, start, end, page = self._rows[int(i)]
-                if doc in seen:
+                if seen.get(doc, 0) >= per_document:
                     continue
-                seen.add(doc)
+                seen[doc] = seen.get(doc, 0) + 1
                 out.append(PassageHit(doc, start, end, page, float(scores[int(i)])))
                 if len(out) >= k:
                     break
