@@ -256,7 +256,10 @@ def find_figures(text: str, language: str | None = None) -> list[Figure]:
         factor = 1e9 if mult.startswith(("milliard", "billion")) else 1e6 if mult.startswith("million") else 1e3
         return f"{value * factor:.0f}"
 
-    converted = alpha2digit(_MULTIPLIED.sub(multiplied, text), lang, threshold=1)
+    collectives = list(_COLLECTIVE.finditer(text))
+    # "several thousand", "des milliers": not a number for text2num, which would read "thousand" as 1000
+    masked = _COLLECTIVE.sub(lambda m: "\u2060" * len(m.group()), text)
+    converted = alpha2digit(_MULTIPLIED.sub(multiplied, masked), lang, threshold=1)
     out: list[Figure] = []
     for m in _FIGURE.finditer(converted):
         before = converted[max(0, m.start() - 40) : m.start()]
@@ -286,12 +289,12 @@ def find_figures(text: str, language: str | None = None) -> list[Figure]:
         low, high = _range(value, bound)
         start = m.start() - (len(before) - qualifier.start()) if qualifier else m.start()
         out.append(Figure(value, low, high, bound, units, converted[start:unit_end].strip()))
-    for m in _COLLECTIVE.finditer(converted):
-        units, unit_end = _unit_after(converted, m.end())
+    for m in collectives:
+        units, unit_end = _unit_after(text, m.end())
         if not units:
             continue
         low, high = _APPROX_WORDS[m.group("w").lower()]
-        out.append(Figure((low + high) / 2, low, high, "about", units, converted[m.start() : unit_end].strip()))
+        out.append(Figure((low + high) / 2, low, high, "about", units, text[m.start() : unit_end].strip()))
     return out
 
 

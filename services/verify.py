@@ -63,6 +63,7 @@ MEANING_BASE = 0.80
 MEANING_FACTOR = 4.0
 EVENT_STATED = 0.2
 EVENT_WEIGHT = 3.0
+CONTEXT_CHARS = 2500  # a place named this far before a passage is the place it speaks of
 AGAINST_WORDS = 0.5  # a passage that contradicts must have the event's words, not only its topic
 OLD_AFTER = dt.timedelta(days=2 * 365)  # evidence older than this at the "as of" date is flagged (currency)
 
@@ -133,7 +134,7 @@ class Passage:
 @dataclass
 class Weighed:
     passage: Passage
-    place: Literal["exact", "within", "region", "none", "n/a"]
+    place: Literal["exact", "within", "context", "region", "none", "n/a"]
     actor: bool | None  # None: the fact names no actor
     words: float  # share of the event words found
     date: Literal["match", "approx", "conflict", "unknown", "undated", "before", "n/a"]
@@ -253,6 +254,11 @@ def _same_year(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) 
     """A bare year in the sentence that states the event ("the 2009 stadium massacre") within the fact's years."""
     years = {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)}
     return any(a.year <= y <= (b or dt.date.max).year for a, b in fact_dates for y in years)
+
+
+def _names_any(text: str, spellings: list[str]) -> bool:
+    folded = " " + " ".join(fold(w) for w in _WORD.findall(text)) + " "
+    return any(f" {s} " in folded for s in spellings)
 
 
 def _rarity(word_keys: list[set[str]], passages: list[Passage]) -> list[float]:
@@ -535,7 +541,7 @@ class Verifier:
         folded_text = " " + " ".join(fold(w) for w in _WORD.findall(p.text)) + " "
         fact_places = [self.gaz.by_id[x.id] for x in fact.places if x.id in self.gaz.by_id]
         if not fact_places:
-            place: Literal["exact", "within", "region", "none", "n/a"] = "n/a"
+            place: Literal["exact", "within", "context", "region", "none", "n/a"] = "n/a"
         else:
             place = "none"
             for fp in fact_places:
@@ -548,8 +554,11 @@ class Verifier:
                     place = "exact"  # named here (as the gazetteer or the statement spells it), or the
                     break  # whole document is about that country
                 inner = [self.gaz.by_id[i] for i in p.place_ids if i in self.gaz.by_id]
+                before = doc.text[max(0, p.start - CONTEXT_CHARS) : p.start]
                 if fp.level != "city" and any(fp in self.gaz.parents(q) for q in inner):
                     place = "within"
+                elif written and place == "none" and _names_any(before, written):
+                    place = "context"  # named just before: "the prison" of a section on Nicosia Central Prisons
                 elif any(q.id in p.place_ids for q in self.gaz.parents(fp) if q.level != "country"):
                     place = "region" if place == "none" else place
         actor = None if not fact.actors else any(a.id in p.actor_ids for a in fact.actors)
@@ -599,7 +608,7 @@ class Verifier:
             published = doc.published
             if published and all(published < fd[0] for fd in fact_dates):
                 date = "before"  # published before the events: it can neither confirm nor contradict them
-        score = {"exact": 3.0, "within": 2.5, "region": 1.0, "none": 0.0, "n/a": 0.0}[place]
+        score = {"exact": 3.0, "within": 2.5, "context": 2.0, "region": 1.0, "none": 0.0, "n/a": 0.0}[place]
         score += 2.0 if actor else 0.0
         score += 3.0 * words
         score += {"match": 2.0, "approx": 1.5, "conflict": 0.5, "unknown": 0.0, "undated": 0.0, "before": -10.0}.get(
@@ -661,9 +670,9 @@ class Verifier:
         needs_actor = bool(fact.actors)
 
         def about_it(w: Weighed) -> bool:
-            if needs_place and w.place not in ("exact", "within"):
+            if needs_place and w.place not in ("exact", "within", "context"):
                 return needs_actor and bool(w.actor) and w.place == "region"
-            return (not needs_place or w.place in ("exact", "within")) or bool(w.actor)
+            return (not needs_place or w.place in ("exact", "within", "context")) or bool(w.actor)
 
         relevant = [
             w
@@ -771,7 +780,7 @@ class Verifier:
         element("event", ", ".join(fact.keywords[:4]) or fact.text[:60], "confirmed")
         if checked.places:
             places = ", ".join(p.text for p in checked.places)
-            state = "confirmed" if any(w.place in ("exact", "within") for w in stating) else "not_stated"
+            state = "confirmed" if any(w.place in ("exact", "within", "context") for w in stating) else "not_stated"
             inside = next((w for w in stating if w.place == "within"), None)
             element("place", places, state, "a place inside it" if inside and state == "confirmed" else None)
         if fact.actors:
