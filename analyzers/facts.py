@@ -24,7 +24,23 @@ _ABBREVIATIONS = (
     *("Gen.", "Gén.", "Col.", "Cpt.", "Capt.", "Lt.", "Sgt.", "Maj.", "Adm.", "Gov.", "Sen.", "Rep."),
     *("No.", "no.", "Nos.", "nos.", "N°.", "n°.", "Art.", "art.", "arts.", "para.", "paras.", "Vol.", "vol."),
     *("p.", "pp.", "ch.", "chap.", "sect.", "cf.", "etc.", "al.", "env.", "approx.", "ca.", "c.", "vs.", "v."),
-    *("Inc.", "Ltd.", "Co.", "Corp.", "Jr.", "Sr.", "Mt.", "Ave.", "bd.", "av.", "J.-C.", "U.S.", "U.K.", "e.g.", "i.e."),
+    *(
+        "Inc.",
+        "Ltd.",
+        "Co.",
+        "Corp.",
+        "Jr.",
+        "Sr.",
+        "Mt.",
+        "Ave.",
+        "bd.",
+        "av.",
+        "J.-C.",
+        "U.S.",
+        "U.K.",
+        "e.g.",
+        "i.e.",
+    ),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"«(A-ZÀ-ÖØ-Ý0-9\x00])|;\s+|\n\s*\n|\n(?=\s*[-•*]\s)")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)

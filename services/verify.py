@@ -31,7 +31,9 @@ from analyzers.dates import find_dates
 from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
 from analyzers.figures import Figure, compare, find_figures
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
+from analyzers.language import detect
 from analyzers.places import find_places
+from analyzers.tense import describes_present
 from config.calendar import MONTHS
 from config.sources import source_acronym, source_name, source_type
 from services.citation import citation, euaa_footnote
@@ -64,7 +66,9 @@ MEANING_FACTOR = 4.0
 EVENT_STATED = 0.2
 EVENT_WEIGHT = 3.0
 CONTEXT_CHARS = 2500  # a place named this far before a passage is the place it speaks of
-AGAINST_WORDS = 0.5  # a passage that contradicts must have the event's words, not only its topic
+AGAINST_WORDS = 0.5
+OVERTAKEN_AFTER = dt.timedelta(days=365)  # a source this much newer that no longer states a situation
+OVERTAKEN_MEANING = 0.02  # ... and comes as close to it by meaning (cosine) as the older source that did  # a passage that contradicts must have the event's words, not only its topic
 OLD_AFTER = dt.timedelta(days=2 * 365)  # evidence older than this at the "as of" date is flagged (currency)
 
 
@@ -147,6 +151,8 @@ class Weighed:
     source_figure: str | None = None
     other_dates: tuple[str, ...] = ()  # the dates the passage gives the event, when they are not the fact's
     dense: float = 0.0  # the passage lies in a passage found by meaning (its cosine), 0 otherwise
+    opposite: bool = False  # the sentence that states the event denies one of its key words, the fact not
+    overtaken: bool = False  # a newer source on the same situation that no longer states it
 
 
 def fact_from_input(f: FactIn) -> Fact:
@@ -254,6 +260,43 @@ def _same_year(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) 
     """A bare year in the sentence that states the event ("the 2009 stadium massacre") within the fact's years."""
     years = {int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)}
     return any(a.year <= y <= (b or dt.date.max).year for a, b in fact_dates for y in years)
+
+
+_NEGATIONS = frozenset(
+    fold(w)
+    for w in (
+        *("not", "no", "never", "none", "nor", "neither", "without", "cannot", "refused", "refuses", "refuse"),
+        *("refusal", "denied", "denies", "ne", "pas", "jamais", "aucun", "aucune", "sans", "nullement", "refus"),
+        *("refusé", "refusée", "refusés", "refuse", "refusent", "refusait"),
+    )
+)
+
+
+def _negation_at(tokens: list[str]) -> list[bool]:
+    return [t in _NEGATIONS or t.endswith("n't") or t.startswith(("n'", "n’")) for t in tokens]
+
+
+def _denied(fact_text: str, sentence: str, word_keys: list[set[str]], weights: list[float]) -> bool:
+    """A key word of the fact (one of its rarer half) is negated in the sentence that states the event
+    ("n'accorderaient aucune coopération" against "accordent l'accès") and not in the fact: a negation
+    within four words before or two after it."""
+    if not word_keys:
+        return False
+    cut = sorted(weights)[len(weights) // 2]
+    key = [keys for keys, wt in zip(word_keys, weights, strict=True) if wt >= cut]
+
+    def negated_keys(text: str) -> set[int]:
+        tokens = [fold(t) for t in _WORD.findall(text)]
+        neg = _negation_at(tokens)
+        out = set()
+        for i, t in enumerate(tokens):
+            k = _key(t)
+            for j, keys in enumerate(key):
+                if k in keys and any(neg[max(0, i - 4) : i + 3]):
+                    out.add(j)
+        return out
+
+    return bool(negated_keys(sentence) - negated_keys(fact_text))
 
 
 def _names_any(text: str, spellings: list[str]) -> bool:
@@ -615,6 +658,7 @@ class Verifier:
             date, 0.0
         )
         w = Weighed(p, place, actor, words, date, score, names, other_dates=other_dates)
+        w.opposite = _denied(fact.text, sentence, word_keys, weights)
         if figures:
             self._weigh_figures(w, figures, sentence, doc)
         return w
@@ -684,13 +728,12 @@ class Verifier:
             and (w.actor is not False or needs_place)
             and (w.place != "n/a" or w.actor or w.date == "match")
         ]
-        # other dates or other figures for the same event at the same place (or by the same actor), in a
-        # passage that has the event's words: both sides are shown. Wording that merely sounds negative
-        # is not taken as a contradiction.
+        # other dates, other figures, or a key word of the event denied, for the same event at the same
+        # place (or by the same actor), in a passage that has the event's words: both sides are shown.
         against = [
             w
             for w in relevant
-            if w.words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ")
+            if w.words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ" or w.opposite)
         ]
         precise_day = any(d["start"] == d["end"] for d in fact.dates if d.get("end"))
         support = [
@@ -701,6 +744,8 @@ class Verifier:
             and w.figure in ("match", "n/a")
         ]
         partial = [w for w in relevant if w not in against and w not in support]
+        if support and not fact.dates and describes_present(fact.text, detect(fact.text) or "fr"):
+            against += self._overtaken(support, weighed, docs, about_it)
         status = self._status(support, against, partial, docs, data.min_sources)
         shown = self._pick(support + partial if status != "no_information" else [])
         contra = self._pick(against)
@@ -739,6 +784,38 @@ class Verifier:
             stated = w.words + MEANING_FACTOR * (m - MEANING_BASE)
             w.event = stated >= EVENT_STATED
             w.score += EVENT_WEIGHT * stated
+
+    @staticmethod
+    def _overtaken(
+        support: list[Weighed], weighed: list[Weighed], docs: dict[str, Any], about_it: Any
+    ) -> list[Weighed]:
+        """A situation in the present ("Kaboul est sous le contrôle du gouvernement") that newer sources no
+        longer state: the best passage of each document published a year or more after the newest that
+        states it, on the same place and as close to the fact by meaning, that does not state it."""
+        dates = [docs[w.passage.doc_id].published for w in support]
+        newest = max((d for d in dates if d is not None), default=None)
+        if newest is None:
+            return []
+        best_meaning = max((w.meaning for w in support if w.meaning is not None), default=None)
+        if best_meaning is None:
+            return []
+        stating = {w.passage.doc_id for w in support}
+        out: dict[str, Weighed] = {}
+        for w in weighed:
+            d = docs[w.passage.doc_id]
+            if (
+                d.id not in stating
+                and d.published is not None
+                and d.published >= newest + OVERTAKEN_AFTER
+                and about_it(w)
+                and w.meaning is not None
+                and w.meaning >= best_meaning - OVERTAKEN_MEANING
+                and (d.id not in out or w.score > out[d.id].score)
+            ):
+                out[d.id] = w
+        for w in out.values():
+            w.overtaken = True
+        return list(out.values())
 
     @staticmethod
     def _status(

@@ -149,7 +149,9 @@ def query_response(result: dict[str, Any], locale: str, reference: str | None = 
             blocks.append(Block("text", words["timeline"]))
             for row in fact["timeline"]:
                 colon = " : " if locale == "fr" else ": "
-                line = f"{_date(row['published'], locale)} — {row['source_name']}{colon}{words['stance'][row['stance']]}"
+                line = (
+                    f"{_date(row['published'], locale)} — {row['source_name']}{colon}{words['stance'][row['stance']]}"
+                )
                 blocks.append(Block("text", line + (f" ({row['figure']})" if row.get("figure") else "")))
         for e in fact["evidence"]:
             blocks.append(Block("quote", e["passage"], [note(e)]))
