@@ -68,7 +68,7 @@ def evaluate(
         if half in (key, "all"):
             print(f"== {name}")
             out[name] = evaluate_cases(ctx, [c for c in blind if c["half"] == key], details, meaning)
-    if half != "all":
+    if half not in ("all", "old"):
         return out
     cases = json.loads(SET.read_text())["facts"]
     for name, part in (
@@ -146,7 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, help="an existing data directory holding the demo corpus")
     parser.add_argument("--details", action="store_true")
-    parser.add_argument("--half", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--half", choices=("dev", "test", "old", "all"), default="all")
     parser.add_argument("--no-meaning", action="store_true", help="words only (no dense retrieval or meaning)")
     args = parser.parse_args()
     if args.data:

@@ -65,6 +65,7 @@ MEANING_BASE = 0.80
 MEANING_FACTOR = 4.0
 EVENT_STATED = 0.2
 EVENT_WEIGHT = 3.0
+MEANING_ALONE = 0.90  # without the rarest event word, only a passage this close by meaning states it
 CONTEXT_CHARS = 2500  # a place named this far before a passage is the place it speaks of
 AGAINST_WORDS = 0.5
 OVERTAKEN_AFTER = dt.timedelta(days=365)  # a source this much newer that no longer states a situation
@@ -153,6 +154,8 @@ class Weighed:
     dense: float = 0.0  # the passage lies in a passage found by meaning (its cosine), 0 otherwise
     opposite: bool = False  # the sentence that states the event denies one of its key words, the fact not
     overtaken: bool = False  # a newer source on the same situation that no longer states it
+    sentence_words: float = 0.0  # share of the event words in the sentence that states it best
+    core: bool = True  # the rarest of the fact's event words (those of config/events.json) is in the passage
 
 
 def fact_from_input(f: FactIn) -> Fact:
@@ -193,8 +196,21 @@ def _key(word: str) -> str:
     return w[:4] if len(w) >= 5 else w
 
 
+def _gkey(word: str) -> str:
+    """Lexicon key: a word of the event groups, which list their inflections, matched on its first six
+    letters (whole when shorter), so "interdiction" does not meet "international" as the cognate key would."""
+    w = fold(word)
+    return "~" + (w[:6] if len(w) >= 7 else w)
+
+
 def _prefixes(words: Iterable[str]) -> set[str]:
-    return {_key(w) for w in words if len(w) >= 3}
+    """The keys of the words of a text: cognate keys and lexicon keys."""
+    out: set[str] = set()
+    for w in words:
+        if len(w) >= 3:
+            out.add(_key(w))
+            out.add(_gkey(w))
+    return out
 
 
 def _event_groups() -> tuple[list[list[str]], dict[str, list[int]]]:
@@ -203,7 +219,8 @@ def _event_groups() -> tuple[list[list[str]], dict[str, list[int]]]:
     for i, words in enumerate(groups):
         for w in words:
             if " " not in w:
-                by_key.setdefault(_key(w), []).append(i)
+                if i not in by_key.setdefault(_gkey(w), []):
+                    by_key[_gkey(w)].append(i)
     return groups, by_key
 
 
@@ -265,21 +282,28 @@ def _same_year(fact_dates: list[tuple[dt.date, dt.date | None]], sentence: str) 
 _NEGATIONS = frozenset(
     fold(w)
     for w in (
-        *("not", "no", "never", "none", "nor", "neither", "without", "cannot", "refused", "refuses", "refuse"),
-        *("refusal", "denied", "denies", "ne", "pas", "jamais", "aucun", "aucune", "sans", "nullement", "refus"),
-        *("refusé", "refusée", "refusés", "refuse", "refusent", "refusait"),
+        *("not", "no", "never", "none", "nor", "neither", "cannot", "refused", "refuses", "refuse", "refusal"),
+        *("denied", "denies", "ne", "pas", "jamais", "aucun", "aucune", "nullement", "refus", "refusé", "refusée"),
+        *("refusés", "refusent", "refusait", "less", "least", "fewer", "hardly", "barely", "rarely", "moins"),
+        *("peu", "guère"),
     )
 )
+_NEGATIONS_AFTER = frozenset({"pas", "jamais", "point", "guere", "plus"})  # "n'accordent pas", "ne sont plus"
 
 
 def _negation_at(tokens: list[str]) -> list[bool]:
     return [t in _NEGATIONS or t.endswith("n't") or t.startswith(("n'", "n’")) for t in tokens]
 
 
+def _negated_word(tokens: list[str], neg: list[bool], i: int) -> bool:
+    """A negation in the four words before (English, French "ne"), or "pas"/"jamais" right after."""
+    return any(neg[max(0, i - 4) : i]) or any(t in _NEGATIONS_AFTER for t in tokens[i + 1 : i + 3])
+
+
 def _denied(fact_text: str, sentence: str, word_keys: list[set[str]], weights: list[float]) -> bool:
     """A key word of the fact (one of its rarer half) is negated in the sentence that states the event
     ("n'accorderaient aucune coopération" against "accordent l'accès") and not in the fact: a negation
-    within four words before or two after it."""
+    before it (or French "pas"/"jamais" just after)."""
     if not word_keys:
         return False
     cut = sorted(weights)[len(weights) // 2]
@@ -290,9 +314,9 @@ def _denied(fact_text: str, sentence: str, word_keys: list[set[str]], weights: l
         neg = _negation_at(tokens)
         out = set()
         for i, t in enumerate(tokens):
-            k = _key(t)
+            k, g = _key(t), _gkey(t)
             for j, keys in enumerate(key):
-                if k in keys and any(neg[max(0, i - 4) : i + 3]):
+                if (k in keys or g in keys) and _negated_word(tokens, neg, i):
                     out.add(j)
         return out
 
@@ -536,9 +560,8 @@ class Verifier:
 
     def _event_words(self, word: str) -> list[str]:
         """The word and the other words of its event groups (``config/events.json``), both languages."""
-        key = _key(word)
         out = [word]
-        for g in _EVENT_GROUPS.get(key, []):
+        for g in _EVENT_GROUPS.get(_gkey(word), []):
             out.extend(EVENT_GROUPS[g])
         return list(dict.fromkeys(out))
 
@@ -559,13 +582,14 @@ class Verifier:
         """Per event word: its cognate keys, those of its event group and of the thesaurus concept it names."""
         out = []
         for w in words:
-            keys = {_key(x) for x in self._event_words(w) for x in fold(x).split()}
+            keys = {_key(w), _gkey(w)} | {_gkey(x) for x in self._event_words(w)[1:] if " " not in x}
             groups: set[int] = set()
             for key in term_keys(w):
                 groups |= self.vocabulary.keys.get(key, set())
             for g in groups:
                 for term in self.vocabulary.groups[g]:
-                    keys |= _prefixes(fold(t) for t in _WORD.findall(term))
+                    if len(_WORD.findall(term)) == 1:  # a word of "prison riot" does not say "riot"
+                        keys.add(_gkey(term))
             out.append(keys)
         return out
 
@@ -578,6 +602,7 @@ class Verifier:
         figures: list[Figure] | None = None,
         weights: list[float] | None = None,
         spellings: dict[str, list[str]] | None = None,
+        core: int | None = None,
     ) -> Weighed:
         weights = weights or [1.0] * len(word_keys)
         total = sum(weights) or 1.0
@@ -658,6 +683,8 @@ class Verifier:
             date, 0.0
         )
         w = Weighed(p, place, actor, words, date, score, names, other_dates=other_dates)
+        w.sentence_words = best_rank[0]
+        w.core = core is None or bool(word_keys[core] & tokens)
         w.opposite = _denied(fact.text, sentence, word_keys, weights)
         if figures:
             self._weigh_figures(w, figures, sentence, doc)
@@ -704,7 +731,10 @@ class Verifier:
             if p.level != "country"
         }
         figures = find_figures(fact.text)
-        weighed = [self._weigh(checked, p, word_keys, docs[p.doc_id], figures, weights, spellings) for p in passages]
+        core = self._core_word(fact.keywords, weights)
+        weighed = [
+            self._weigh(checked, p, word_keys, docs[p.doc_id], figures, weights, spellings, core) for p in passages
+        ]
         for w in weighed:
             spans = near.get(w.passage.doc_id, [])
             w.dense = max((c for a, b, c in spans if a < w.passage.end and w.passage.start < b), default=0.0)
@@ -733,7 +763,7 @@ class Verifier:
         against = [
             w
             for w in relevant
-            if w.words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ" or w.opposite)
+            if w.sentence_words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ" or w.opposite)
         ]
         precise_day = any(d["start"] == d["end"] for d in fact.dates if d.get("end"))
         support = [
@@ -762,6 +792,16 @@ class Verifier:
             "flags": self._flags(evidence + conflicting, as_of),
         }
 
+    @staticmethod
+    def _core_word(words: list[str], weights: list[float]) -> int | None:
+        """The fact's event word that the fewest passages read have (of those config/events.json lists, in
+        either language): "mutinerie" in a statement about a prison that the reports describe at length."""
+        listed = [i for i, w in enumerate(words) if _EVENT_GROUPS.get(_gkey(w))]
+        if not listed:
+            return None
+        top = max(listed, key=lambda i: weights[i])
+        return top if weights[top] >= max(weights) - 1e-9 else None
+
     def _weigh_meaning(self, fact: Fact, weighed: list[Weighed], docs: dict[str, Any]) -> None:
         """The meaning of the best passages by words, place and the dense side compared with the fact's;
         whether each states the event; the final score."""
@@ -779,10 +819,10 @@ class Verifier:
         for w in weighed:
             m = w.meaning
             if m is None:  # not compared by meaning: the words alone
-                w.event = w.words >= EVENT_WORDS
+                w.event = w.words >= EVENT_WORDS and w.core
                 continue
             stated = w.words + MEANING_FACTOR * (m - MEANING_BASE)
-            w.event = stated >= EVENT_STATED
+            w.event = stated >= EVENT_STATED and (w.core or m >= MEANING_ALONE)
             w.score += EVENT_WEIGHT * stated
 
     @staticmethod
