@@ -54,15 +54,15 @@ def _french_present(text: str) -> bool:
     tokens = list(doc)
     present = past = False
     for i, t in enumerate(tokens):
-        if t.pos_ not in ("VERB", "AUX") or "Fin" not in t.morph.get("VerbForm"):
+        if t.pos_ not in ("VERB", "AUX") or "Fin" not in t.morph.get("VerbForm", []):
             continue
         if t.lemma_ in _REPORTING:
             continue
-        tense = t.morph.get("Tense")
+        tense = list(t.morph.get("Tense", []))
         if "Imp" in tense and not t.text.endswith(("ait", "ais", "aient", "ions", "iez")):
             tense = ["Pres"]  # the small model calls "accordent" an imperfect; its ending says otherwise
         compound = t.pos_ == "AUX" and any(
-            "Part" in u.morph.get("VerbForm") for u in tokens[i + 1 : i + 4] if u.pos_ in ("VERB", "AUX")
+            "Part" in u.morph.get("VerbForm", []) for u in tokens[i + 1 : i + 4] if u.pos_ in ("VERB", "AUX")
         )
         if "Pres" in tense and not compound:
             present = True

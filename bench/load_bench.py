@@ -69,7 +69,7 @@ from ingest.pipeline import ingest_corpus  # noqa: E402
 from ingest.uploads import run_queued  # noqa: E402
 from services.case_inputs import ApplicantIn, CaseIn, InterviewIn, NoteIn  # noqa: E402
 from services.context import AppContext  # noqa: E402
-from services.verify import Verifier, VerifyIn  # noqa: E402
+from services.verify import VerifyIn  # noqa: E402
 
 CORPUS = ROOT / "demo" / "corpus"
 COIDESK = ROOT / ".venv" / "bin" / "coidesk"

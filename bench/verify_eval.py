@@ -114,8 +114,8 @@ def evaluate_cases(ctx: AppContext, cases: list[dict], details: bool = False, me
             precision.append(len(expected & set(top3)) / len(top3) if top3 else 0.0)
         if details or not ok:
             mark = "ok " if ok else "ERR"
-            hit = "doc+" if set(case["expected_documents"]) & set(top3) else ("doc-" if case["expected_documents"] else "    ")
-            print(f"{mark} {case['id']:<30} expected {case['expected_status']:<18} got {got['status']:<18} {hit}")
+            found = "doc+" if expected & set(top3) else ("doc-" if expected else "    ")
+            print(f"{mark} {case['id']:<30} expected {case['expected_status']:<18} got {got['status']:<18} {found}")
             if details and not ok:
                 for e in got.get("explanation", []):
                     print(f"      {e['element']:<7} {e['state']:<12} {e.get('detail') or ''}")
