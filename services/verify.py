@@ -32,7 +32,7 @@ from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
 from analyzers.figures import Figure, compare, find_figures
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
 from analyzers.language import detect
-from analyzers.places import find_places
+from analyzers.places import demonyms, find_places
 from analyzers.tense import describes_present
 from config.calendar import MONTHS
 from config.sources import source_acronym, source_name, source_type
@@ -383,6 +383,7 @@ class Verifier:
         self.gaz = default_gazetteer()
         self.actors = default_actors()
         self._seen_spellings: dict[str, set[str]] = {}  # place id -> spellings met in the passages read
+        self._country_named: dict[tuple[str, str], bool] = {}
 
     # ---- facts ----------------------------------------------------------------------------------
     def split(self, statements: str, country: str | None) -> list[dict[str, Any]]:
@@ -457,20 +458,26 @@ class Verifier:
         return out[:MAX_SPELLINGS]
 
     @staticmethod
-    def _filters(data: VerifyIn) -> dict[str, list[str]]:
-        filters: dict[str, list[str]] = {"kind": ["coi", "decision"] if data.include_decisions else ["coi"]}
+    def _filter_sets(data: VerifyIn) -> list[dict[str, list[str]]]:
+        """COI of the country the officer gave; court decisions, whose country is often not recorded
+        (the applicant's nationality is in the text), of any country: the place check decides."""
+        sets: list[dict[str, list[str]]] = [{"kind": ["coi"]}]
         if data.country:
-            filters["country"] = [data.country]
-        if data.sources_include:
-            filters["source"] = list(data.sources_include)
-        if data.sources_exclude:
-            filters.setdefault("source", []).extend(f"-{s}" for s in data.sources_exclude)
-        return filters
+            sets[0]["country"] = [data.country]
+        if data.include_decisions:
+            sets.append({"kind": ["decision"]})
+        for filters in sets:
+            if data.sources_include:
+                filters["source"] = list(data.sources_include)
+            if data.sources_exclude:
+                filters.setdefault("source", []).extend(f"-{s}" for s in data.sources_exclude)
+        return sets
 
     def _search(self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]]) -> list[str]:
-        filters = self._filters(data)
         found: list[str] = []
-        for purpose, q in self._queries(fact):
+        queries = self._queries(fact)
+        searches = [(filters, q) for i, filters in enumerate(self._filter_sets(data)) for q in queries[: 1 if i else None]]
+        for filters, (purpose, q) in searches:
             params = SearchParams(q=q, filters=filters, size=HITS_PER_QUERY, facets="none")
             try:
                 query = build_query(params, self.settings, Permission(), highlight=False, vocabulary=self.vocabulary)
@@ -502,9 +509,12 @@ class Verifier:
         if self.dense is None or not self.dense.available():
             return {}
         nearest = self.dense.nearest(fact.text, k=DENSE_PASSAGES, per_document=3)
-        params = SearchParams(q="", filters=self._filters(data), size=1, facets="none")
-        query = build_query(params, self.settings, Permission(), highlight=False, vocabulary=self.vocabulary)
-        allowed = allowed_ids(self.index, query, list(dict.fromkeys(p.document_id for p in nearest)))
+        ids = list(dict.fromkeys(p.document_id for p in nearest))
+        allowed: set[str] = set()
+        for filters in self._filter_sets(data):
+            params = SearchParams(q="", filters=filters, size=1, facets="none")
+            query = build_query(params, self.settings, Permission(), highlight=False, vocabulary=self.vocabulary)
+            allowed |= allowed_ids(self.index, query, ids)
         out: dict[str, list[tuple[int, int, float]]] = {}
         for p in nearest:
             if p.document_id in allowed:
@@ -514,7 +524,7 @@ class Verifier:
                 "fact": fact.id,
                 "purpose": "meaning",
                 "query": "(the statement, by meaning)",
-                "filters": params.filters,
+                "filters": self._filter_sets(data),
                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "hits": len(out),
                 "sources": sorted({d.source for d in self.store.get_many(list(out))}),
@@ -522,15 +532,22 @@ class Verifier:
         )
         return out
 
-    def _passages(self, doc_ids: list[str], as_of: dt.date) -> tuple[dict[str, Any], list[Passage]]:
-        """Passages of the documents published by the "as of" date (undated documents are kept, flagged)."""
+    def _passages(
+        self, doc_ids: list[str], as_of: dt.date, country: str | None = None
+    ) -> tuple[dict[str, Any], list[Passage]]:
+        """Passages of the documents published by the "as of" date (undated documents are kept, flagged);
+        a court decision only if it is about the officer's country (recorded, or named in its text)."""
         docs = {d.id: d for d in self.store.get_many(doc_ids) if d.published is None or d.published <= as_of}
         enrichments = self.store.enrichments(doc_ids)
+        target = self.gaz.by_id.get(f"iso:{country}") if country else None
         passages = []
         for doc_id in doc_ids:
             d = docs.get(doc_id)
             if d is None or d.kind not in ("coi", "decision"):
                 continue
+            if d.kind == "decision" and target is not None and target.country not in (d.countries or []):
+                if d.countries or not self._names_country(d, target):
+                    continue
             enrichment = enrichments.get(doc_id)
             if enrichment is None:  # not enriched yet (just crawled or uploaded): read it now
                 mentions = self._read_now(d.text)
@@ -618,6 +635,7 @@ class Verifier:
                     fp.id in p.place_ids
                     or (fp.level == "country" and fp.country in (doc.countries or []))
                     or any(f" {s} " in folded_text for s in written)
+                    or (fp.level == "country" and not doc.countries and self._names_country(doc, fp))
                 ):
                     place = "exact"  # named here (as the gazetteer or the statement spells it), or the
                     break  # whole document is about that country
@@ -722,7 +740,7 @@ class Verifier:
         doc_ids = self._search(checked, data, as_of, log)
         near = self._by_meaning(checked, data, log)
         doc_ids += [d for d in near if d not in doc_ids]
-        docs, passages = self._passages(doc_ids, as_of)
+        docs, passages = self._passages(doc_ids, as_of, data.country)
         word_keys = self._keyword_keys(fact.keywords)
         weights = _rarity(word_keys, passages)
         spellings = {
@@ -791,6 +809,16 @@ class Verifier:
             "places": [self._place_check(p, all_places) for p in fact.places],
             "flags": self._flags(evidence + conflicting, as_of),
         }
+
+    def _names_country(self, doc: Any, country: Place) -> bool:
+        """A document whose countries are not recorded (a court decision) that names the country or its
+        people ("la Somalie", "ressortissant somalien") is about it."""
+        key = (doc.id, country.id)
+        if key not in self._country_named:
+            words = {fold(s) for s in (country.name, *self.gaz.spellings(country.id)) if _LATIN.match(s)}
+            words |= {d for d, iso in demonyms().items() if iso == country.country}
+            self._country_named[key] = _names_any(doc.text[:20_000], sorted(words))
+        return self._country_named[key]
 
     @staticmethod
     def _core_word(words: list[str], weights: list[float]) -> int | None:
