@@ -323,6 +323,9 @@ def _denied(fact_text: str, sentence: str, word_keys: list[set[str]], weights: l
     return bool(negated_keys(sentence) - negated_keys(fact_text))
 
 
+_PRECISION = {"locality": 0, "city": 0, "district": 1, "admin2": 1, "admin1": 2, "region": 3, "country": 4}
+
+
 def _names_any(text: str, spellings: list[str]) -> bool:
     folded = " " + " ".join(fold(w) for w in _WORD.findall(text)) + " "
     return any(f" {s} " in folded for s in spellings)
@@ -476,7 +479,9 @@ class Verifier:
     def _search(self, fact: Fact, data: VerifyIn, as_of: dt.date, log: list[dict[str, Any]]) -> list[str]:
         found: list[str] = []
         queries = self._queries(fact)
-        searches = [(filters, q) for i, filters in enumerate(self._filter_sets(data)) for q in queries[: 1 if i else None]]
+        searches = [
+            (filters, q) for i, filters in enumerate(self._filter_sets(data)) for q in queries[: 1 if i else None]
+        ]
         for filters, (purpose, q) in searches:
             params = SearchParams(q=q, filters=filters, size=HITS_PER_QUERY, facets="none")
             try:
@@ -625,6 +630,13 @@ class Verifier:
         total = sum(weights) or 1.0
         folded_text = " " + " ".join(fold(w) for w in _WORD.findall(p.text)) + " "
         fact_places = [self.gaz.by_id[x.id] for x in fact.places if x.id in self.gaz.by_id]
+        # the places a fact names are checked from the most precise ("El Fasher" before "Darfour"): a
+        # passage about the wider one only is about the region, not the place the statement is about
+        fact_places.sort(key=lambda q: _PRECISION.get(q.level, 0))
+        broader = fact_places[1:]
+        fact_places = fact_places[:1] + [
+            q for q in broader if _PRECISION.get(q.level, 0) == _PRECISION.get(fact_places[0].level, 0)
+        ]
         if not fact_places:
             place: Literal["exact", "within", "context", "region", "none", "n/a"] = "n/a"
         else:
@@ -647,6 +659,8 @@ class Verifier:
                     place = "context"  # named just before: "the prison" of a section on Nicosia Central Prisons
                 elif any(q.id in p.place_ids for q in self.gaz.parents(fp) if q.level != "country"):
                     place = "region" if place == "none" else place
+            if place == "none" and any(q.id in p.place_ids for q in broader if q not in fact_places):
+                place = "region"  # names the wider place the statement also gives
         actor = None if not fact.actors else any(a.id in p.actor_ids for a in fact.actors)
 
         def share(tokens: set[str]) -> float:
@@ -788,6 +802,7 @@ class Verifier:
             w
             for w in relevant
             if w not in against
+            and w.place != "region"  # only the wider region: at most part of it
             and (w.date in ("match", "n/a") or (w.date == "unknown" and not precise_day))
             and w.figure in ("match", "n/a")
         ]
