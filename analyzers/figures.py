@@ -277,6 +277,9 @@ def find_figures(text: str, language: str | None = None) -> list[Figure]:
         units, unit_end = _unit_after(converted, m.end())
         if not units:
             continue
+        next_word = re.match(r"\s*([^\W\d_][\w'’-]*|%|m²)", converted[m.end() :])
+        if value.is_integer() and 1800 <= value <= 2100 and not (next_word and _unit_of(next_word.group(1))):
+            continue  # "between 2019 and 2021 the camps": a year, unless what it counts follows at once
         bound: Bound = "exact"
         qualifier: re.Match[str] | None = None
         if units & _DURATIONS and re.search(r"\b(?:over|during|for|pendant|durant|sur)\s*$", before, re.I):

@@ -68,6 +68,7 @@ EVENT_WEIGHT = 3.0
 MEANING_ALONE = 0.90  # without the rarest event word, only a passage this close by meaning states it
 CONTEXT_CHARS = 2500  # a place named this far before a passage is the place it speaks of
 AGAINST_WORDS = 0.5
+DECISION_PENALTY = 1.0
 OVERTAKEN_AFTER = dt.timedelta(days=365)  # a source this much newer that no longer states a situation
 OVERTAKEN_MEANING = 0.02  # ... and comes as close to it by meaning (cosine) as the older source that did  # a passage that contradicts must have the event's words, not only its topic
 OLD_AFTER = dt.timedelta(days=2 * 365)  # evidence older than this at the "as of" date is flagged (currency)
@@ -714,6 +715,8 @@ class Verifier:
         score += {"match": 2.0, "approx": 1.5, "conflict": 0.5, "unknown": 0.0, "undated": 0.0, "before": -10.0}.get(
             date, 0.0
         )
+        if doc.kind == "decision":
+            score -= DECISION_PENALTY  # COI first; a decision restates it (and is shown when it alone does)
         w = Weighed(p, place, actor, words, date, score, names, other_dates=other_dates)
         w.sentence_words = best_rank[0]
         w.core = core is None or bool(word_keys[core] & tokens)
@@ -795,7 +798,10 @@ class Verifier:
         against = [
             w
             for w in relevant
-            if w.sentence_words >= AGAINST_WORDS and (w.date == "conflict" or w.figure == "differ" or w.opposite)
+            if w.sentence_words >= AGAINST_WORDS
+            and (w.actor is not False)  # the same actors, when the statement names them (not another war)
+            and w.place != "region"
+            and (w.date == "conflict" or w.figure == "differ" or w.opposite)
         ]
         precise_day = any(d["start"] == d["end"] for d in fact.dates if d.get("end"))
         support = [
@@ -810,7 +816,8 @@ class Verifier:
         if support and not fact.dates and describes_present(fact.text, detect(fact.text) or "fr"):
             against += self._overtaken(support, weighed, docs, about_it)
         status = self._status(support, against, partial, docs, data.min_sources)
-        shown = self._pick(support + partial if status != "no_information" else [])
+        coi_first = sorted(support, key=lambda w: docs[w.passage.doc_id].kind != "coi")  # stable: by score within
+        shown = self._pick(coi_first + partial if status != "no_information" else [])
         contra = self._pick(against)
         evidence = [self._evidence(w, docs, as_of) for w in shown]
         conflicting = [self._evidence(w, docs, as_of) for w in contra]
@@ -912,7 +919,10 @@ class Verifier:
 
         if against and (not support or newest(against) >= newest(support)):
             return "conflicting"
-        if support and len({docs[w.passage.doc_id].source for w in support}) >= min_sources:
+        # independent sources are COI sources; court decisions restate COI, so they count as one source
+        # only when no COI states it
+        sources = {docs[w.passage.doc_id].source for w in support if docs[w.passage.doc_id].kind == "coi"}
+        if support and len(sources or {"case law"}) >= min_sources:
             return "corroborated"
         if support or partial:
             return "partly_consistent"

@@ -346,6 +346,9 @@ def test_verify_statements_of_a_case_and_export_the_draft(server: Server, browse
     page.wait_for_selector(".fact-result")
     assert page.locator(".fact-result").count() == 1
     assert "Corroboré" in page.inner_text(".fact-result .status")
+    elements = page.locator(".fact-result table.fact-elements")  # element by element, with a caption
+    assert "Élément par élément" in elements.locator("caption").inner_text()
+    assert "Lieu" in elements.inner_text() and "confirmé" in elements.inner_text()
     assert "Port Sudan" in page.inner_text(".fact-result") or "El Fasher" in page.inner_text(".fact-result blockquote")
     with page.expect_download() as download:
         page.click("#export-docx")

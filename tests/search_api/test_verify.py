@@ -28,7 +28,7 @@ STATEMENT = "Le demandeur déclare que les Forces de soutien rapide ont pris El 
 
 @pytest.fixture(scope="module")
 def verifier(demo_ctx: AppContext) -> Verifier:
-    return Verifier(demo_ctx.store, demo_ctx.index, demo_ctx.settings, demo_ctx.thesaurus.vocabulary())
+    return demo_ctx.verifier()  # as the product runs it: passages compared by meaning (not embedded here)
 
 
 def _one(verifier: Verifier, statement: str, country: str, as_of: str) -> dict:
