@@ -88,9 +88,7 @@ def evaluate(
 
 
 def evaluate_cases(ctx: AppContext, cases: list[dict], details: bool = False, meaning: bool = True) -> dict[str, float]:
-    verifier = (
-        ctx.verifier() if meaning else Verifier(ctx.store, ctx.index, ctx.settings, ctx.thesaurus.vocabulary())
-    )
+    verifier = ctx.verifier() if meaning else Verifier(ctx.store, ctx.index, ctx.settings, ctx.thesaurus.vocabulary())
     status_ok = docs_ok = with_docs = absent_called_true = 0
     precision: list[float] = []
     times = []

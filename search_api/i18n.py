@@ -671,7 +671,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "element_state_contradicted": {"fr": "contredit, autre source", "en": "contradicted, other source"},
     "element_state_close": {"fr": "proche, autre source", "en": "close, other source"},
     "element_state_not_stated": {"fr": "non mentionné", "en": "not stated"},
-    "timeline": {"fr": "Chronologie des sources", "en": "Timeline of the sources"},
+    "source_timeline": {"fr": "Chronologie des sources", "en": "Timeline of the sources"},
     "stance_confirms": {"fr": "confirme", "en": "confirms"},
     "stance_partly": {"fr": "confirme en partie", "en": "partly confirms"},
     "stance_contradicts": {"fr": "dit autre chose", "en": "says otherwise"},

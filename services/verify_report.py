@@ -38,7 +38,7 @@ FLAGS = {
         "undated_evidence": "undated source",
     },
 }
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "fr": {
         "title": "Vérification de déclarations",
         "subject": "Cohérence externe des déclarations avec l'information sur les pays d'origine",
