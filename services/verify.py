@@ -154,7 +154,6 @@ class Weighed:
     other_dates: tuple[str, ...] = ()  # the dates the passage gives the event, when they are not the fact's
     dense: float = 0.0  # the passage lies in a passage found by meaning (its cosine), 0 otherwise
     opposite: bool = False  # the sentence that states the event denies one of its key words, the fact not
-    overtaken: bool = False  # a newer source on the same situation that no longer states it
     sentence_words: float = 0.0  # share of the event words in the sentence that states it best
     core: bool = True  # the rarest of the fact's event words (those of config/events.json) is in the passage
 
@@ -903,8 +902,6 @@ class Verifier:
                 and (d.id not in out or w.score > out[d.id].score)
             ):
                 out[d.id] = w
-        for w in out.values():
-            w.overtaken = True
         return list(out.values())
 
     @staticmethod
