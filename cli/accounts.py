@@ -148,6 +148,7 @@ def demo() -> None:
         spec = [
             ("admin", ["admin"], None, False),
             ("recherche", ["research_assistant"], None, False),
+            ("chef.recherche", ["research_assistant"], None, True),  # reviews and publishes the desk's reports
             ("officier", ["protection_officer"], "africa", False),
             ("chef.afrique", ["protection_officer"], "africa", True),
             ("juriste", ["legal_consultant"], None, False),

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, FastAPI, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -24,7 +25,9 @@ from config.settings import Settings, get_settings
 from config.sources import source_name, source_type
 from ingest.embed import EmbedLoop
 from ingest.enrich import EnrichLoop
+from ingest.extract import ExtractError
 from ingest.indexer import WriterLoop
+from ingest.page_image import render_pdf_page
 from ingest.uploads import JobLoop
 from search_api import (
     admin_routes,
@@ -41,7 +44,8 @@ from search_api import (
 )
 from search_api.auth import CurrentUser, RequireCredentials, ctx_of
 from search_api.i18n import pick_locale, translate
-from search_api.rendering import ENV, render
+from search_api.labels import country_name, language_name
+from search_api.rendering import ENV, locale_of, render
 from search_api.request_log import RequestLog
 from services.access import may_correct_enrichment, may_reveal
 from services.auth import Principal
@@ -52,6 +56,7 @@ from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.reports import may_write as may_write_report
 from services.search import SearchParams, encode_cursor, search_as, suggestions
+from services.viewer import document_view
 from store.index.query import FILTER_FIELDS, SearchResult
 from store.models import Document
 
@@ -314,7 +319,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         cursor: str | None = None,
         lang: str | None = None,
     ) -> HTMLResponse:
-        locale = pick_locale(lang, settings.default_locale)
+        locale = locale_of(request, lang)
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.expand = request.query_params.get("expand", "1") not in ("0", "false")
         params.match = "all" if request.query_params.get("match") == "all" else "best"
@@ -342,16 +347,27 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         lang: str | None = None,
         page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
         cite: Annotated[str | None, Query(max_length=5000)] = None,
+        q: Annotated[str | None, Query(max_length=1000)] = None,
+        back: Annotated[str | None, Query(max_length=4000)] = None,
+        passage: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$")] = None,
     ) -> HTMLResponse:
-        locale = pick_locale(lang, settings.default_locale)
+        """The viewer: title and key facts, the text with the query's words (and a passage found by meaning)
+        marked, page by page for paged originals; "back to results" returns to the same search."""
+        locale = locale_of(request, lang)
         d = visible_document(c, user, doc_id, "document.view")
         enrichment = enrichment_view(c.store.enrichments([d.id]).get(d.id), locale)
+        span = tuple(int(x) for x in passage.split("-")) if passage else None
+        view = document_view(d, q, settings, c.thesaurus.vocabulary(), span)  # type: ignore[arg-type]
         return render(
             "document.html",
             request,
             locale,
             user,
             doc=document_json(d, locale, page),
+            view=view,
+            q=q or "",
+            back_url=results_url(back, locale),
+            page_image=bool(view.paged and d.sha256 and original_media_type(c, d.sha256) == "application/pdf"),
             enrichment=enrichment,
             may_correct=may_correct_enrichment(user),
             versions=version_changes(d, c.store.versions(d.id)),
@@ -361,6 +377,26 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             cite=re.sub(r"</?mark>", "", cite or ""),
             **(decision_routes.decision_context(c, user, d.id) if d.kind == "decision" else {}),
         )
+
+    @app.get("/documents/{doc_id}/pages/{number}.png", include_in_schema=False)
+    def page_image(
+        doc_id: str, number: Annotated[int, PathParam(ge=1, le=100_000)], user: CurrentUser, c: Ctx
+    ) -> Response:
+        """The original page of a PDF, rendered on the server (PDFium in a child process with limits)."""
+        d = visible_document(c, user, doc_id, "document.view_page")
+        if (d.extra or {}).get("pseudonymised") and not may_reveal(user):
+            raise errors.Forbidden("pseudonymised")  # the original page shows the real names
+        if not d.sha256 or not c.store.archive.exists(d.sha256):
+            raise errors.OriginalMissing(doc_id)
+        if original_media_type(c, d.sha256) != "application/pdf":
+            raise errors.NotFound(doc_id)
+        try:
+            png = render_pdf_page(d.sha256, lambda: c.store.archive.get(d.sha256), number)
+        except ExtractError as exc:
+            if exc.code == "no_such_page":
+                raise errors.NotFound(doc_id) from exc
+            raise errors.InvalidInput("page_not_rendered") from exc
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.post("/documents/{doc_id}/corrections", include_in_schema=False)
     def page_correct(
@@ -379,10 +415,18 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         )
         api_correct(doc_id, correction, user, c)
         return RedirectResponse(
-            f"/documents/{doc_id}?lang={pick_locale(lang, settings.default_locale)}", status_code=303
+            f"/documents/{doc_id}?lang={locale_of(request, lang)}&done=correction", status_code=303
         )
 
     return app
+
+
+def results_url(back: str | None, locale: str) -> str | None:
+    """The search page with the query string it had (only a query string: never another site or path)."""
+    if not back:
+        return None
+    items = [(k, v) for k, v in parse_qsl(back.lstrip("?"), keep_blank_values=False)[:60] if k != "lang"]
+    return "/?" + urlencode([*items, ("lang", locale)])
 
 
 def visible_document(c: AppContext, user: Principal, doc_id: str, action: str) -> Document:
@@ -518,6 +562,10 @@ def facet_label(name: str, value: str, locale: str) -> str:
         return translate(f"kind_{value}", locale)
     if name == "source":
         return source_name(value)
+    if name == "country":
+        return country_name(value, locale)
+    if name == "language":
+        return language_name(value, locale)
     return value
 
 
@@ -527,6 +575,23 @@ class PageLinks:
     def __init__(self, request: Request, locale: str) -> None:
         self.items = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "lang")]
         self.locale = locale
+        # the whole search (query, filters, page) for the viewer's "back to results"
+        self.here = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+        self.q = request.query_params.get("q", "")
+
+    def document(self, hit: object, page: int | None = None) -> str:
+        """A hit's viewer URL: the query to mark, the way back, the passage found by meaning, the page."""
+        doc_id = getattr(hit, "id", "")
+        items: list[tuple[str, str]] = [("lang", self.locale)]
+        if self.q:
+            items.append(("q", self.q))
+        items.append(("back", self.here))
+        span = getattr(hit, "passage_span", None)
+        if span:
+            items.append(("passage", f"{span[0]}-{span[1]}"))
+        if page:
+            items.append(("page", str(page)))
+        return f"/documents/{doc_id}?" + urlencode(items) + (f"#page-{page}" if page else "")
 
     def _url(self, items: list[tuple[str, str]]) -> str:
         items = [*items, ("lang", self.locale)]

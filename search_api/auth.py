@@ -147,7 +147,7 @@ class RequireCredentials:
             except AuthError as exc:
                 from search_api.errors import auth_error_response
 
-                response = auth_error_response(request, exc)
+                response = await auth_error_response(request, exc, keep_typed=False)
                 await response(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
@@ -194,5 +194,5 @@ async def _refuse(
 ) -> None:
     from search_api.errors import error_response
 
-    response = error_response(request, status, code, params, headers={"Connection": "close"})
+    response = await error_response(request, status, code, params, headers={"Connection": "close"}, keep_typed=False)
     await response(scope, receive, send)

@@ -9,15 +9,15 @@ Engine messages never reach the user: they are logged, and the user gets a trans
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from search_api.i18n import pick_locale, translate
+from search_api.i18n import MESSAGES, translate
 from services.errors import AuthError, Forbidden, InvalidInput
 from store.documents import NotFound
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
@@ -30,7 +30,9 @@ class OriginalMissing(Exception):
 
 
 def _locale(request: Request) -> str:
-    return pick_locale(request.query_params.get("lang"), request.app.state.default_locale)
+    from search_api.rendering import locale_of
+
+    return locale_of(request)
 
 
 INPUT_STATUS = {
@@ -51,83 +53,132 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def error_response(
-    request: Request, status: int, code: str, params: dict | None = None, headers: dict[str, str] | None = None
+KEPT_FIELDS_MAX = 20  # form fields shown back on an error page (what the user typed is not lost)
+HIDDEN_FIELDS = {"csrf_token", "password", "new_password", "current_password", "action", "target", "document_id"}
+
+
+def _back_url(request: Request) -> str | None:
+    """The page the user came from, when it is one of ours (never another site: no open redirect)."""
+    referer = request.headers.get("referer")
+    if not referer:
+        return None
+    ref = urlsplit(referer)
+    if ref.netloc and ref.netloc != request.headers.get("host", ""):
+        return None
+    path = ref.path if ref.path.startswith("/") and not ref.path.startswith("//") else "/"
+    return path + ("?" + ref.query if ref.query else "")
+
+
+async def _typed_values(request: Request) -> list[tuple[str, str]]:
+    """The text fields of a refused form, to show them back; files and secrets never."""
+    if request.method in ("GET", "HEAD") or not request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        return []
+    try:
+        form = await request.form()
+    except Exception:  # the body was consumed or is malformed: nothing to show back
+        return []
+    kept = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and v.strip() and k not in HIDDEN_FIELDS]
+    return kept[:KEPT_FIELDS_MAX]
+
+
+async def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict | None = None,
+    headers: dict[str, str] | None = None,
+    keep_typed: bool = True,
 ) -> Response:
+    """JSON for the API; for pages, the error inside the site's layout (header, menu), with what was typed."""
+    from search_api.rendering import render
+
     locale = _locale(request)
     message = translate(code, locale, **(params or {}))
     if not _wants_html(request):
         body = {"error": {"status": status, "code": code, "message": message}}
         return JSONResponse(body, status_code=status, headers=headers)
-    templates = request.app.state.templates
-    return HTMLResponse(
-        templates.get_template("error.html").render(
-            status=status, message=message, locale=locale, t=lambda k, **p: translate(k, locale, **p)
-        ),
-        status_code=status,
-        headers=headers,
+    hint_key = "hint_" + code
+    response = render(
+        "error.html",
+        request,
+        locale,
+        getattr(request.state, "principal", None),
+        status=status,
+        message=message,
+        hint=translate(hint_key, locale) if hint_key in MESSAGES else None,
+        kept=await _typed_values(request) if keep_typed else [],
+        back_url=_back_url(request),
     )
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
 
 
-def auth_error_response(request: Request, exc: AuthError) -> Response:
+async def auth_error_response(request: Request, exc: AuthError, keep_typed: bool = True) -> Response:
     """No valid credential: the login page for a page GET, otherwise 401 (429 while throttled)."""
     if exc.code == "login_throttled":
-        return error_response(request, 429, exc.code, headers={"Retry-After": str(exc.retry_after or 900)})
+        return await error_response(
+            request, 429, exc.code, headers={"Retry-After": str(exc.retry_after or 900)}, keep_typed=keep_typed
+        )
     if _wants_html(request) and request.method == "GET":
         return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
-    return error_response(request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"})
+    return await error_response(
+        request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"}, keep_typed=keep_typed
+    )
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(BadQuery)
     async def _bad_query(request: Request, exc: BadQuery) -> Response:
-        return error_response(request, 400, exc.code, exc.params)
+        return await error_response(request, 400, exc.code, exc.params)
 
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> Response:
-        return auth_error_response(request, exc)
+        return await auth_error_response(request, exc)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return error_response(request, 403, exc.code)
+        return await error_response(request, 403, exc.code)
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
-        return error_response(request, INPUT_STATUS.get(exc.code, 400), exc.code, exc.params)
+        return await error_response(request, INPUT_STATUS.get(exc.code, 400), exc.code, exc.params)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return error_response(request, 404, "not_found")
+        return await error_response(request, 404, "not_found")
 
     @app.exception_handler(OriginalMissing)
     async def _original_missing(request: Request, exc: OriginalMissing) -> Response:
-        return error_response(request, 404, "original_missing")
+        return await error_response(request, 404, "original_missing")
 
     @app.exception_handler(IndexUnavailable)
     async def _unavailable(request: Request, exc: IndexUnavailable) -> Response:
         log.error("search engine unavailable: %s", exc)
-        return error_response(request, 503, "index_unavailable")
+        return await error_response(request, 503, "index_unavailable")
 
     @app.exception_handler(IndexBusy)
     async def _busy(request: Request, exc: IndexBusy) -> Response:
-        return error_response(request, 503, "index_unavailable")
+        return await error_response(request, 503, "index_unavailable")
 
     @app.exception_handler(ValidationError)
     async def _model_validation(request: Request, exc: ValidationError) -> Response:
-        return error_response(request, 422, "validation")
+        return await error_response(request, 422, "validation")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, "validation")
+        return await error_response(request, 422, "validation")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 413:
-            return error_response(request, 413, "too_large", {"max": getattr(exc, "limit", "")})
+            return await error_response(request, 413, "too_large", {"max": getattr(exc, "limit", "")})
         code = "not_found" if exc.status_code == 404 else "http_error"
-        return error_response(request, exc.status_code, code)
+        return await error_response(request, exc.status_code, code)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500, "internal")
+        return await error_response(request, 500, "internal")

@@ -1,4 +1,8 @@
-"""Render a page: one Jinja2 environment (autoescape on), the locale, the user and their CSRF token."""
+"""Render a page: one Jinja2 environment (autoescape on), the locale, the user and their CSRF token.
+
+The reader's language is the ``lang`` of the URL when there is one, then the one they chose before (a cookie
+set when they switch), then the office's default; every page, the error pages included, has the menu.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +14,54 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from config.sources import source_name
-from search_api.i18n import pick_locale, translate
+from search_api import labels
+from search_api.i18n import LOCALES, MESSAGES, pick_locale, translate
 from services.auth import Principal
 
 HERE = Path(__file__).parent
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+labels.register(ENV)
+ENV.globals.update(language_name=labels.language_name, country_name=labels.country_name)
+LANG_COOKIE = "coidesk_lang"
+FLASH_PARAM = "done"  # after an action, the page it redirects to says what was done: ?done=<message key>
 
 
 def locale_of(request: Request, lang: str | None = None) -> str:
-    return pick_locale(lang or request.query_params.get("lang"), request.app.state.default_locale)
+    chosen = lang or request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return pick_locale(chosen, request.app.state.default_locale)
+
+
+def flash_of(request: Request) -> str | None:
+    """Only known messages of the ``done_`` family: the parameter never puts the URL's text on the page."""
+    key = request.query_params.get(FLASH_PARAM, "")
+    return f"done_{key}" if f"done_{key}" in MESSAGES else None
 
 
 def render(
     name: str, request: Request, locale: str, user: Principal | None = None, status: int = 200, **ctx_vars: object
 ) -> HTMLResponse:
     other = "en" if locale == "fr" else "fr"
-    qs = dict(request.query_params)
+    qs = {k: v for k, v in request.query_params.multi_items() if k not in ("lang", FLASH_PARAM)}
     qs["lang"] = other
     switch_url = request.url.path + "?" + urlencode(qs, doseq=True)
     page = ENV.get_template(name).render(
         locale=locale,
         t=lambda k, **p: translate(k, locale, **p),
         switch_url=switch_url,
+        current_path=request.url.path,
+        flash=ctx_vars.pop("flash", None) or flash_of(request),
         source_name=source_name,
         user=user,
         csrf_token=user.csrf_token if user else None,
         **ctx_vars,
     )
-    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+    response = HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+    remember_locale(request, response)
+    return response
+
+
+def remember_locale(request: Request, response: HTMLResponse) -> None:
+    """A reader who switched language keeps it on every link, including links without ``?lang=``."""
+    asked = request.query_params.get("lang")
+    if asked in LOCALES and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, httponly=True, samesite="lax", path="/")

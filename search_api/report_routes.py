@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from reports.render import render_as
 from search_api.auth import CurrentUser, ctx_of
 from search_api.rendering import locale_of, render
 from services.context import AppContext
-from services.reports import CommentIn, PassageIn, ReportIn, SectionIn, may_write
+from services.reports import CommentIn, PassageIn, ReportIn, SectionIn, may_comment, may_publish, may_write
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
@@ -37,6 +38,12 @@ def list_reports(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
 def create_report(data: ReportIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
     """A new draft (research desk): terms of reference, methodology, disclaimer (EUAA wording by default)."""
     return {"id": c.reports.create(user, data)}
+
+
+@router.get("/api/reports/reviewers", tags=["reports"])
+def reviewers(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+    """Who may be named to review a report this user writes."""
+    return c.reports.reviewer_candidates(user)
 
 
 @router.get("/api/reports/{report_id}", tags=["reports"])
@@ -69,9 +76,14 @@ def remove_passage(report_id: ReportId, citation_id: ItemId, user: CurrentUser, 
     return {"status": "ok"}
 
 
+class SubmitIn(BaseModel):
+    reviewers: list[str] | None = Field(default=None, max_length=10)
+
+
 @router.post("/api/reports/{report_id}/submit", tags=["reports"])
-def submit(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
-    c.reports.submit(user, report_id)
+def submit(report_id: ReportId, user: CurrentUser, c: Ctx, data: SubmitIn | None = None) -> dict[str, str]:
+    """Into review. ``reviewers`` (optional) names who will review it: accounts that may review, not the author."""
+    c.reports.submit(user, report_id, data.reviewers if data else None)
     return {"status": "in_review"}
 
 
@@ -117,6 +129,7 @@ def reports_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None =
         user,
         reports=c.reports.summaries(),
         may_write=may_write(user),
+        reviewer_candidates=c.reports.reviewer_candidates(user) if may_write(user) else [],
     )
 
 
@@ -133,7 +146,7 @@ def create_form(
     questions: Annotated[str, Form(max_length=20_000)] = "",
     sources: Annotated[str, Form(max_length=5000)] = "",
     period: Annotated[str, Form(max_length=200)] = "",
-    reviewers: Annotated[str, Form(max_length=500)] = "",
+    reviewers: Annotated[list[str] | None, Form(max_length=10)] = None,
     lang: str | None = None,
 ) -> Response:
     data = ReportIn.model_validate(
@@ -146,11 +159,18 @@ def create_form(
             "questions": questions.splitlines(),
             "sources": sources,
             "period": period,
-            "reviewers": [r.strip() for r in reviewers.replace(";", ",").split(",") if r.strip()],
+            "reviewers": [r.strip() for r in reviewers or [] if r.strip()],
         }
     )
     report_id = c.reports.create(user, data)
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    return _back(request, report_id, lang, "report_created")
+
+
+def _back(request: Request, report_id: int, lang: str | None, done: str, anchor: str = "") -> RedirectResponse:
+    """After an action, the report page says what was done."""
+    return RedirectResponse(
+        f"/reports/{report_id}?lang={locale_of(request, lang)}&done={done}{anchor}", status_code=303
+    )
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -163,6 +183,9 @@ def report_page(request: Request, report_id: ReportId, user: CurrentUser, c: Ctx
         user,
         report=report,
         may_write=may_write(user),
+        may_publish=may_publish(user, report),
+        may_comment=may_comment(user, report),
+        reviewer_candidates=c.reports.reviewer_candidates(user) if report["status"] == "draft" else [],
         changed=[x for s in report["sections"] for x in s["citations"] if x["source_changed"]],
     )
 
@@ -177,8 +200,8 @@ def add_section_form(
     text: Annotated[str, Form(max_length=50_000)] = "",
     lang: str | None = None,
 ) -> Response:
-    c.reports.add_section(user, report_id, SectionIn(title=title, text=text))
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    section_id = c.reports.add_section(user, report_id, SectionIn(title=title, text=text))
+    return _back(request, report_id, lang, "section_added", f"#section-{section_id}")
 
 
 @router.post("/reports/{report_id}/sections/{section_id}", include_in_schema=False)
@@ -193,7 +216,7 @@ def edit_section_form(
     lang: str | None = None,
 ) -> Response:
     c.reports.edit_section(user, report_id, section_id, SectionIn(title=title, text=text))
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    return _back(request, report_id, lang, "section_saved", f"#section-{section_id}")
 
 
 @router.post("/reports/{report_id}/citations/{citation_id}/remove", include_in_schema=False)
@@ -201,7 +224,7 @@ def remove_form(
     request: Request, report_id: ReportId, citation_id: ItemId, user: CurrentUser, c: Ctx, lang: str | None = None
 ) -> Response:
     c.reports.remove_citation(user, report_id, citation_id)
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    return _back(request, report_id, lang, "citation_removed")
 
 
 @router.post("/reports/{report_id}/workflow", include_in_schema=False)
@@ -211,10 +234,16 @@ def workflow_form(
     user: CurrentUser,
     c: Ctx,
     action: Annotated[Literal["submit", "publish", "reopen"], Form()],
+    reviewers: Annotated[list[str] | None, Form(max_length=10)] = None,
     lang: str | None = None,
 ) -> Response:
-    {"submit": c.reports.submit, "publish": c.reports.publish, "reopen": c.reports.reopen}[action](user, report_id)
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    if action == "submit":
+        c.reports.submit(user, report_id, [r for r in reviewers or [] if r.strip()] or None)
+    elif action == "publish":
+        c.reports.publish(user, report_id)
+    else:
+        c.reports.reopen(user, report_id)
+    return _back(request, report_id, lang, {"submit": "submitted", "publish": "published", "reopen": "reopened"}[action])
 
 
 @router.post("/reports/{report_id}/comments", include_in_schema=False)
@@ -227,7 +256,7 @@ def comment_form(
     lang: str | None = None,
 ) -> Response:
     c.reports.comment(user, report_id, CommentIn(text=text))
-    return RedirectResponse(f"/reports/{report_id}?lang={locale_of(request, lang)}", status_code=303)
+    return _back(request, report_id, lang, "commented", "#comments")
 
 
 @router.post("/reports/cite", include_in_schema=False)
@@ -251,6 +280,4 @@ def cite_form(
             section_id=section_id, document_id=document_id, quote=quote, mode=mode, paraphrase=paraphrase or None
         ),
     )
-    return RedirectResponse(
-        f"/reports/{report_id}?lang={locale_of(request, lang)}#section-{section_id}", status_code=303
-    )
+    return _back(request, report_id, lang, "citation_added", f"#section-{section_id}")

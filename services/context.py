@@ -72,13 +72,14 @@ class AppContext:
         jobs = Jobs(db)
         actor_entries = ActorEntries(db)
         crawls = CrawlRuns(db)
+        accounts = Accounts(db, settings, audit)
         return cls(
             settings,
             db,
             store,
             index,
             Indexer(store, index),
-            Accounts(db, settings, audit),
+            accounts,
             audit,
             CaseService(db, store, audit, settings, jobs),
             PlaceDesk(PlaceEntries(db)),
@@ -87,7 +88,7 @@ class AppContext:
             jobs,
             crawls,
             CrawlDesk(crawls, store, settings),
-            ReportDesk(db, store),
+            ReportDesk(db, store, accounts),
             DecisionDesk(db, store, index, settings),
             DenseSearch(
                 PassageStore(db),

@@ -108,6 +108,7 @@ def _fetch(
             text = texts.get((doc_id, p.start), "")
             cut = text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + ("…" if len(text) > PASSAGE_CHARS else "")
             hit.passage, hit.passage_page = html.escape(" ".join(cut.split())), p.page
+            hit.passage_span = (p.start, p.end)
             if doc_id not in by_words:  # no word of the query in it: the passage is the snippet
                 hit.snippets = [hit.passage]
                 hit.page = p.page

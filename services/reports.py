@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from config.sources import source_name
 from reports.model import Block, ReportDocument, Section
-from services.auth import Principal
+from services.auth import Accounts, Principal
 from services.citation import euaa_bibliography, euaa_footnote, long_date
 from services.errors import Forbidden, InvalidInput, NotFound
 from store.db import Database
@@ -50,6 +50,24 @@ STATUS_LABEL = {
 
 def may_write(p: Principal) -> bool:
     return p.has("research_assistant")
+
+
+# who may be named to review a report (quality control, EUAA methodology): another research assistant or a
+# legal consultant; named reviewers comment on and publish it, whatever their own writing rights
+REVIEWER_ROLES = ("research_assistant", "legal_consultant")
+
+
+def may_publish(p: Principal, report: dict[str, Any]) -> bool:
+    """A report in review is published by one of its named reviewers, or, when none was named, by a research
+    assistant other than its author; never by its author alone."""
+    if report["status"] != "in_review" or p.username == report["created_by"]:
+        return False
+    reviewers = (report.get("methodology") or {}).get("reviewers") or []
+    return p.username in reviewers if reviewers else may_write(p)
+
+
+def may_comment(p: Principal, report: dict[str, Any]) -> bool:
+    return may_write(p) or p.username in ((report.get("methodology") or {}).get("reviewers") or [])
 
 
 class ReportIn(BaseModel):
@@ -100,8 +118,32 @@ def find_passage(text: str, quote: str) -> tuple[int, int] | None:
 
 
 class ReportDesk:
-    def __init__(self, db: Database, store: DocumentStore) -> None:
-        self.db, self.store = db, store
+    def __init__(self, db: Database, store: DocumentStore, accounts: Accounts) -> None:
+        self.db, self.store, self.accounts = db, store, accounts
+
+    def reviewer_candidates(self, p: Principal) -> list[dict[str, Any]]:
+        """Active accounts that may review a report written by ``p`` (everyone allowed but the author)."""
+        return [
+            {
+                "username": u.username,
+                "display_name": f"{u.full_name} ({u.username})" if u.full_name and u.full_name != u.username else u.username,
+                "roles": list(u.roles or []),
+            }
+            for u in self.accounts.list_users()
+            if u.active and u.username != p.username and set(u.roles or []) & set(REVIEWER_ROLES)
+        ]
+
+    def _check_reviewers(self, p: Principal, names: list[str]) -> list[str]:
+        allowed = {c["username"] for c in self.reviewer_candidates(p)}
+        seen: list[str] = []
+        for name in names:
+            if name == p.username:
+                raise InvalidInput("reviewer_is_author", name=name)
+            if name not in allowed:
+                raise InvalidInput("unknown_reviewer", name=name)
+            if name not in seen:
+                seen.append(name)
+        return seen
 
     # ---- reading --------------------------------------------------------------------------------
     def summaries(self) -> list[dict[str, Any]]:
@@ -222,6 +264,7 @@ class ReportDesk:
     def create(self, p: Principal, data: ReportIn) -> int:
         if not may_write(p):
             raise Forbidden()
+        data.reviewers = self._check_reviewers(p, data.reviewers)
         with self.db.session() as s:
             r = Report(
                 kind=data.kind,
@@ -316,29 +359,31 @@ class ReportDesk:
             s.delete(c)
 
     # ---- workflow -------------------------------------------------------------------------------
-    def submit(self, p: Principal, report_id: int) -> None:
+    def submit(self, p: Principal, report_id: int, reviewers: list[str] | None = None) -> None:
+        """Into review; reviewers named now replace those named at creation (accounts that may review)."""
         with self.db.session() as s:
             r = self._editable(s, p, report_id)
             if r.status != "draft":
                 raise InvalidInput("report_not_draft")
+            if reviewers is not None:
+                r.methodology = {**r.methodology, "reviewers": self._check_reviewers(p, reviewers)}
             r.status = "in_review"
             self._snapshot(s, r, p)
 
     def comment(self, p: Principal, report_id: int, data: CommentIn) -> None:
-        if not may_write(p):
-            raise Forbidden()
         with self.db.session() as s:
             r = self._report(s, report_id)
+            if not may_comment(p, {"methodology": r.methodology}):
+                raise Forbidden()
             s.add(ReportComment(report_id=r.id, version=r.version, author=p.username, text=data.text))
 
     def publish(self, p: Principal, report_id: int) -> None:
         """Quality control: a report in review is published by a reviewer, never by its author alone."""
         with self.db.session() as s:
-            r = self._editable(s, p, report_id)
+            r = self._report(s, report_id)
             if r.status != "in_review":
                 raise InvalidInput("report_not_in_review")
-            reviewers = r.methodology.get("reviewers") or []
-            if p.username == r.created_by or (reviewers and p.username not in reviewers):
+            if not may_publish(p, {"status": r.status, "created_by": r.created_by, "methodology": r.methodology}):
                 raise Forbidden("not_a_reviewer")
             r.status = "published"
             self._snapshot(s, r, p)

@@ -102,31 +102,36 @@ def _collect(node: Node, m: Matcher) -> None:
         return
 
 
+def match_spans(
+    text: str, language: str | None, matcher: Matcher, limit: int = MAX_SPANS, scan_chars: int = MAX_SCAN_CHARS
+) -> list[tuple[int, int]]:
+    """Offsets of the tokens the query matches, in text order: the snippets' marks and the viewer's hits."""
+    spans: list[tuple[int, int]] = []
+    if not text or matcher.empty():
+        return spans
+    chain = chain_for_language(language)
+    scope = text[:scan_chars]
+    seen = -1
+    for candidate in matcher.scanner().finditer(fold_same_length(scope)):
+        start = candidate.start()
+        while start > 0 and start > candidate.start() - 30 and (scope[start - 1].isalnum() or scope[start - 1] in ".'’"):
+            start -= 1  # back to the start of the token ("l'excision")
+        token = TOKEN_RE.match(scope, start)
+        if token is None or token.start() <= seen:
+            continue
+        seen = token.start()
+        if matcher.matches(token.group(), chain):
+            spans.append((token.start(), token.end()))
+            if len(spans) >= limit:
+                break
+    return spans
+
+
 def snippets(text: str, language: str | None, matcher: Matcher) -> list[str]:
     """Up to three escaped fragments around the densest matches, or the opening of the text."""
     if not text:
         return []
-    chain = chain_for_language(language)
-    spans: list[tuple[int, int]] = []
-    if not matcher.empty():
-        scope = text[:MAX_SCAN_CHARS]
-        seen = -1
-        for candidate in matcher.scanner().finditer(fold_same_length(scope)):
-            start = candidate.start()
-            while (
-                start > 0
-                and start > candidate.start() - 30
-                and (scope[start - 1].isalnum() or scope[start - 1] in ".'’")
-            ):
-                start -= 1  # back to the start of the token ("l'excision")
-            token = TOKEN_RE.match(scope, start)
-            if token is None or token.start() <= seen:
-                continue
-            seen = token.start()
-            if matcher.matches(token.group(), chain):
-                spans.append((token.start(), token.end()))
-                if len(spans) >= MAX_SPANS:
-                    break
+    spans = match_spans(text, language, matcher)
     if not spans:
         return [_fragment(text, 0, min(len(text), FRAGMENT_CHARS), [])]
     fragments: list[tuple[int, int, list[tuple[int, int]]]] = []

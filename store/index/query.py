@@ -141,6 +141,7 @@ class Hit:
     matched: tuple[str, ...] = ()  # hybrid: why it is here: "words" (lexical), "meaning" (a passage, dense)
     passage: str | None = None  # hybrid: the passage matched by meaning (escaped), and its page
     passage_page: int | None = None
+    passage_span: tuple[int, int] | None = None  # its offsets in the text (the viewer highlights it)
 
 
 @dataclass

@@ -245,3 +245,62 @@ def test_a_hit_points_to_its_page_and_the_citation_can_cite_it(api) -> None:  # 
     assert hit["page"] == 2
     page = client.get(f"/documents/{hit['id']}", params={"page": 2}, headers={**h, "accept": "text/html"}).text
     assert "p. 2" in page
+
+
+def test_the_viewer_marks_every_occurrence_page_by_page_and_renders_the_original_page(api) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import re
+    import sys
+
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    sys.path.insert(0, str(HOSTILE))
+    from make_hostile import text_pdf
+
+    writer = PdfWriter()
+    pages = (
+        "Rapport sur Ouaddai : premiere page.",
+        "Arrestations a Abeche en 2025 ; Abeche reste sous couvre-feu.",
+        "Troisieme page : les arrestations continuent a Abeche.",
+    )
+    for text in pages:
+        writer.append(PdfReader(io.BytesIO(text_pdf(text))))
+    buf = io.BytesIO()
+    writer.write(buf)
+    ctx, client, h = api
+    _upload(client, h, "trois-pages.pdf", buf.getvalue())
+    run_queued(ctx.store, ctx.jobs)
+    ctx.indexer.drain()
+    html = {**h, "accept": "text/html"}
+    results = client.get("/", params={"q": "Abeche arrestations", "size": 10}, headers=html).text
+    link = re.search(r'class="hit-title" href="([^"]+)"', results)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert "q=Abeche" in url and "back=" in url
+    page = client.get(url, headers=html).text
+    # every occurrence in the text is marked and numbered, on its page (not only the snippets' three)
+    marks = re.findall(r'<mark id="hit-(\d+)"', page)
+    assert [int(m) for m in marks] == list(range(1, len(marks) + 1)) and len(marks) >= 5
+    assert 'id="page-1"' in page and 'id="page-2"' in page and 'id="page-3"' in page
+    assert page.index('id="page-2"') < page.index('id="hit-1"') < page.index('id="page-3"')
+    # back to the results: the same query, as a query string on the search page only
+    back = re.search(r'href="([^"]+)" id="back-to-results"', page)
+    assert back is not None and back.group(1).replace("&amp;", "&").startswith("/?q=Abeche+arrestations")
+    doc_id = re.search(r"/documents/([0-9a-f]{20})", url).group(1)  # type: ignore[union-attr]
+    hostile_back = client.get(f"/documents/{doc_id}", params={"back": "//evil.example/x?q=1"}, headers=html).text
+    kept = re.search(r'href="([^"]+)" id="back-to-results"', hostile_back)
+    assert kept is not None and kept.group(1).startswith("/?") and "//evil" not in kept.group(1)
+    # the original page, rendered on the server
+    png = client.get(f"/documents/{doc_id}/pages/2.png", headers=h)
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(png.content)).size[0] > 300
+    assert client.get(f"/documents/{doc_id}/pages/9.png", headers=h).status_code == 404
+    # a passage found by meaning is marked; offsets outside the text are ignored, never an error
+    text = ctx.store.get(doc_id).text
+    start = text.index("Arrestations")
+    shown = client.get(f"/documents/{doc_id}", params={"passage": f"{start}-{start + 30}"}, headers=html).text
+    assert '<mark class="passage">' in shown or 'in-passage' in shown
+    assert client.get(f"/documents/{doc_id}", params={"passage": "999999-9999999"}, headers=html).status_code == 200
+    # a query the search refuses marks nothing and does not break the page
+    assert client.get(f"/documents/{doc_id}", params={"q": '"unclosed'}, headers=html).status_code == 200

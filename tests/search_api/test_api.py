@@ -147,8 +147,15 @@ def test_pages_render_french_and_english(client: TestClient) -> None:
     assert "Content-Security-Policy" in r.headers
     en = client.get("/", params={"q": "Darfour", "lang": "en"})
     assert "result(s)" in en.text and 'lang="en"' in en.text
+    # the choice is kept: a link without ?lang= stays in English, errors included
+    kept = client.get("/", params={"q": "Darfour"})
+    assert 'lang="en"' in kept.text and "result(s)" in kept.text
+    bad_en = client.get("/", params={"q": '"abc'}, headers={"accept": "text/html"})
+    assert bad_en.status_code == 400 and "Unclosed quote" in bad_en.text
+    client.get("/", params={"lang": "fr"})
     bad = client.get("/", params={"q": '"abc'}, headers={"accept": "text/html"})
-    assert bad.status_code == 400 and "Guillemet non fermé" in bad.text
+    # French typography: a narrow no-break space before the colon; the error page keeps the menu
+    assert bad.status_code == 400 and "Guillemet non fermé\u202f:" in bad.text and 'id="nav-search"' in bad.text
 
 
 def test_hostile_document_renders_inert(client: TestClient) -> None:

@@ -186,3 +186,67 @@ def test_cite_from_a_document_page_and_a_search_result(api: TestClient, people: 
     )
     # an officer reads reports but gets no citing form, and a case document page never offers one
     assert 'id="cite-form"' not in api.get("/documents/53891a8f2604d9f13cd7", headers=_h(people, "officer_a")).text
+
+
+def test_named_reviewers_comment_and_publish_whatever_their_writing_rights(api: TestClient, people: People) -> None:
+    """The reviewer named at submission (a legal consultant here: no writing rights) gets the controls and may
+    publish; names that cannot review are refused when given, not discovered at publication."""
+    ra, consultant, consultant2, ra2 = (_h(people, u) for u in ("ra", "consultant", "consultant2", "ra2"))
+    base = {"title": "Érythrée : service national", "country": "ERI"}
+    for bad, code in ((["nobody-here"], "unknown_reviewer"), (["ra"], "reviewer_is_author"), (["officer_a"], "unknown_reviewer")):
+        r = api.post("/api/reports", json=base | {"reviewers": bad}, headers=ra)
+        assert r.status_code == 400 and r.json()["error"]["code"] == code, (bad, r.text)
+    names = {x["username"] for x in api.get("/api/reports/reviewers", headers=ra).json()}
+    assert {"consultant", "ra2"} <= names and "ra" not in names and "officer_a" not in names
+
+    rid = api.post("/api/reports", json=base, headers=ra).json()["id"]
+    api.post(f"/api/reports/{rid}/sections", json={"title": "Conscription", "text": "Synthèse."}, headers=ra)
+    # named at submission
+    bad_submit = api.post(f"/api/reports/{rid}/submit", json={"reviewers": ["ghost"]}, headers=ra)
+    assert bad_submit.status_code == 400 and bad_submit.json()["error"]["code"] == "unknown_reviewer"
+    assert api.post(f"/api/reports/{rid}/submit", json={"reviewers": ["consultant"]}, headers=ra).status_code == 200
+
+    # pages: the author sees who will publish, no "Publier" button; the reviewer has Publier and Commenter
+    author_page = api.get(f"/reports/{rid}", headers=ra).text
+    assert 'id="publish"' not in author_page and 'id="review-state"' in author_page and "consultant" in author_page
+    reviewer_page = api.get(f"/reports/{rid}", headers=consultant).text
+    assert 'id="publish"' in reviewer_page and 'id="comment-form"' in reviewer_page
+    other_page = api.get(f"/reports/{rid}", headers=consultant2).text
+    assert 'id="publish"' not in other_page and 'id="comment-form"' not in other_page
+
+    # the API agrees with the page
+    assert api.post(f"/api/reports/{rid}/publish", headers=consultant2).status_code == 403
+    assert api.post(f"/api/reports/{rid}/publish", headers=ra2).status_code == 403  # a writer, but not named
+    assert api.post(f"/api/reports/{rid}/comments", json={"text": "Citer l'EUAA."}, headers=consultant).status_code == 201
+    assert api.post(f"/api/reports/{rid}/publish", headers=consultant).status_code == 200
+    assert api.get(f"/api/reports/{rid}", headers=ra).json()["status"] == "published"
+
+    # none named: any research assistant but the author publishes; a legal consultant then may not
+    rid2 = api.post("/api/reports", json=base | {"title": "Sans relecteur"}, headers=ra).json()["id"]
+    api.post(f"/api/reports/{rid2}/submit", headers=ra)
+    assert api.post(f"/api/reports/{rid2}/publish", headers=consultant).status_code == 403
+    assert api.post(f"/api/reports/{rid2}/publish", headers=ra).status_code == 403
+    assert api.post(f"/api/reports/{rid2}/publish", headers=ra2).status_code == 200
+
+
+def test_report_forms_say_what_was_done_and_errors_keep_the_menu(api: TestClient, people: People) -> None:
+    ra = _h(people, "ra")
+    page = api.get("/reports", headers=ra).text
+    # reviewers are chosen among accounts that may review, not typed
+    assert 'type="checkbox" name="reviewers" value="consultant"' in page and 'value="officer_a"' not in page
+    r = api.post(
+        "/reports",
+        data={"title": "Mali : Kidal", "csrf_token": "", "reviewers": ["consultant"]},
+        headers=ra,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "done=report_created" in r.headers["location"]
+    shown = api.get(r.headers["location"], headers=ra).text
+    assert 'id="flash"' in shown and "Rapport créé." in shown
+    # an unknown flash key never prints the URL's text
+    assert 'id="flash"' not in api.get(r.headers["location"].replace("report_created", "<b>x</b>"), headers=ra).text
+    # an error page keeps the header and menu, and says what to do
+    refused = api.post(
+        "/reports", data={"title": "x", "reviewers": ["ghost"]}, headers=ra | {"accept": "text/html"}
+    )
+    assert refused.status_code == 400 and 'id="nav-reports"' in refused.text and "ghost" in refused.text
