@@ -7,9 +7,12 @@ For a plain query (words only, expansion on, ranked by relevance) once passages 
 3. those documents are passed back through the engine with the request's filters, date ranges and the
    permission filter (an ``id`` filter on top of them), so a filter, an "as of" date or need-to-know
    applies to the dense side exactly as to the lexical one — and case documents are never embedded at all;
-4. reciprocal rank fusion (``1 / (RRF_K + rank)`` summed over both lists) orders the union; the page is
-   fetched from the engine with highlighting, and each hit says why it is there: the words found, the
-   passage matched by meaning (and its page).
+4. the two scores are fused after z-score normalisation of each list (a document missing from a list
+   gets that list's lowest normalised score), with equal weights: ``(z_words + z_meaning) / 2``. On the
+   development half this beat reciprocal rank fusion (nDCG@10 0.715 against 0.674, bench/search_eval.py):
+   ranks throw away how far ahead the first documents are, scores keep it. The page is fetched from the
+   engine with highlighting, and each hit says why it is there: the words found, the passage matched by
+   meaning (and its page).
 Pages past the fused candidates continue with the lexical ranking alone.
 """
 
@@ -17,19 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import statistics
 
 from services.dense import DenseSearch
 from store.index.base import SearchIndex
 from store.index.query import Cursor, FieldFilter, Hit, MatchAll, Or, SearchQuery, SearchResult
 from store.passages import PassageHit
 
-RRF_K = 60
 CANDIDATES = 100
+DENSE_WEIGHT = 0.5  # share of the meaning score in the fused one (equal weights: not tuned)
 PASSAGE_CHARS = 600
 
 
 def hybrid_search(
-    index: SearchIndex, dense: DenseSearch, query: SearchQuery, dense_weight: float = 1.0
+    index: SearchIndex, dense: DenseSearch, query: SearchQuery, dense_weight: float = DENSE_WEIGHT
 ) -> SearchResult:
     offset = (query.cursor or Cursor()).offset
     if offset + query.limit > CANDIDATES:  # deep pages: the words alone
@@ -40,11 +44,9 @@ def hybrid_search(
     allowed = allowed_ids(index, query, [p.document_id for p in nearest])
     by_meaning = [p for p in nearest if p.document_id in allowed][:CANDIDATES]
     passages = {p.document_id: p for p in by_meaning}
-    scores: dict[str, float] = {}
-    for rank, doc_id in enumerate(by_words):
-        scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    for rank, p in enumerate(by_meaning):
-        scores[p.document_id] = scores.get(p.document_id, 0.0) + dense_weight / (RRF_K + rank + 1)
+    scores = fuse_scores(
+        [(h.id, h.score) for h in lexical.hits], [(p.document_id, p.score) for p in by_meaning], dense_weight
+    )
     fused = sorted(scores, key=lambda d: -scores[d])
     page_ids = fused[offset : offset + query.limit]
     hits = _fetch(index, dense, query, page_ids, set(by_words), passages, scores)
@@ -57,6 +59,27 @@ def hybrid_search(
         next_cursor=Cursor(offset=offset + query.limit) if more else None,
         hybrid=True,
     )
+
+
+def _z(values: list[float]) -> list[float]:
+    mean = statistics.fmean(values)
+    spread = statistics.pstdev(values) or 1.0
+    return [(v - mean) / spread for v in values]
+
+
+def fuse_scores(
+    by_words: list[tuple[str, float]], by_meaning: list[tuple[str, float]], dense_weight: float = DENSE_WEIGHT
+) -> dict[str, float]:
+    """Each list's scores z-normalised; a document absent from a list gets that list's lowest; weighted sum."""
+    fused: dict[str, float] = {}
+    for weight, ranked in ((1.0 - dense_weight, by_words), (dense_weight, by_meaning)):
+        if not ranked:
+            continue
+        normalised = dict(zip((d for d, _ in ranked), _z([s for _, s in ranked]), strict=True))
+        floor = min(normalised.values())
+        for doc_id in {d for d, _ in by_words} | {d for d, _ in by_meaning}:
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight * normalised.get(doc_id, floor)
+    return fused
 
 
 def allowed_ids(index: SearchIndex, query: SearchQuery, ids: list[str]) -> set[str]:
