@@ -28,7 +28,7 @@ from search_api.auth import (
     set_session_cookie,
 )
 from search_api.case_routes import read_upload
-from search_api.i18n import translate
+from search_api.choices import code_label, country_choices, language_name, language_names
 from search_api.rendering import locale_of, render
 from search_api.verify_routes import may_verify
 from services.access import may_create_case
@@ -49,8 +49,10 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _back(path: str, locale: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?{urlencode({'lang': locale})}", status_code=303)
+def _back(path: str, locale: str, done: str | None = None) -> RedirectResponse:
+    """Back to the page after a POST; ``done`` names the message it shows (``done_<name>`` in i18n)."""
+    query = {"lang": locale} | ({"done": done} if done else {})
+    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
 
 
 # ---- login / logout -----------------------------------------------------------------------------
@@ -97,7 +99,9 @@ def logout(request: Request, user: CurrentUser, c: Ctx) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         c.accounts.logout(cookie)
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse(
+        f"/login?{urlencode({'lang': locale_of(request), 'done': 'logged_out'})}", status_code=303
+    )
     clear_session_cookie(response, c.settings.cookie_secure)
     return response
 
@@ -115,6 +119,7 @@ def cases_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = N
         cases=c.cases.list_cases(user),
         divisions=creatable,
         procedures=PROCEDURES,
+        country_choices=country_choices(locale),
         today=dt.date.today().isoformat(),
     )
 
@@ -148,7 +153,7 @@ def create_case_form(
         }
     )
     case = c.cases.create(user, data)
-    return _back(f"/cases/{case['id']}", locale_of(request, lang))
+    return _back(f"/cases/{case['id']}", locale_of(request, lang), "case_created")
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -157,6 +162,7 @@ def case_page(request: Request, case_id: str, user: CurrentUser, c: Ctx, lang: s
     case = c.cases.get(user, case_id)
     timeline = c.cases.timeline(user, case_id) if case["access"] != "location" else []
     movements = c.cases.movements(user, case_id)
+    locations = c.cases.locations()
     return render(
         "case.html",
         request,
@@ -165,7 +171,10 @@ def case_page(request: Request, case_id: str, user: CurrentUser, c: Ctx, lang: s
         case=case,
         timeline=timeline,
         movements=movements,
-        locations=c.cases.locations(),
+        locations=locations,
+        location_names={loc["code"]: loc["name"] for loc in locations},
+        language_name=lambda code: language_name(code, locale),
+        language_names=lambda codes: language_names(codes, locale),
         today=dt.date.today().isoformat(),
         verifications=c.cases.verifications(user, case_id) if case["access"] == "full" else [],
         may_verify=may_verify(user),
@@ -182,7 +191,7 @@ def add_note_form(
     lang: str | None = None,
 ) -> Response:
     c.cases.add_note(user, case_id, NoteIn(text=text))
-    return _back(f"/cases/{case_id}", locale_of(request, lang))
+    return _back(f"/cases/{case_id}", locale_of(request, lang), "note_added")
 
 
 @router.post("/cases/{case_id}/interviews")
@@ -198,7 +207,7 @@ def add_interview_form(
 ) -> Response:
     data = InterviewIn(held_on=held_on, interpreter_language=interpreter_language or None, transcript=transcript)
     c.cases.add_interview(user, case_id, data)
-    return _back(f"/cases/{case_id}", locale_of(request, lang))
+    return _back(f"/cases/{case_id}", locale_of(request, lang), "interview_recorded")
 
 
 @router.post("/cases/{case_id}/movements")
@@ -213,7 +222,7 @@ def move_form(
     lang: str | None = None,
 ) -> Response:
     c.cases.move(user, case_id, MovementIn(to_location=to_location, reason=reason, borrower=borrower or None))
-    return _back(f"/cases/{case_id}", locale_of(request, lang))
+    return _back(f"/cases/{case_id}", locale_of(request, lang), "movement_recorded")
 
 
 @router.post("/cases/{case_id}/documents")
@@ -228,7 +237,7 @@ async def upload_form(
 ) -> Response:
     data = await read_upload(file, c.settings.max_upload_bytes)
     c.cases.add_document(user, case_id, title, data, file.filename or "upload")
-    return _back(f"/cases/{case_id}", locale_of(request, lang))
+    return _back(f"/cases/{case_id}", locale_of(request, lang), "document_received")
 
 
 # ---- movements and audit ------------------------------------------------------------------------
@@ -250,7 +259,7 @@ def add_location_form(
     lang: str | None = None,
 ) -> Response:
     c.cases.add_location(user, LocationIn.model_validate({"code": code, "name": name, "kind": kind}))
-    return _back("/movements", locale_of(request, lang))
+    return _back("/movements", locale_of(request, lang), "location_added")
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -273,7 +282,7 @@ def audit_page(
         case_id=case_id or "",
         actor=actor or "",
         verification=c.audit.verify(),
-        label=lambda code: translate(code, locale),
+        label=lambda prefix, code: code_label(prefix, code, locale),
     )
 
 
@@ -305,7 +314,7 @@ def create_user_form(
     lang: str | None = None,
 ) -> Response:
     c.accounts.create_user(username, password, roles, full_name, division or None, bool(heads_division))
-    return _back("/admin/users", locale_of(request, lang))
+    return _back("/admin/users", locale_of(request, lang), "user_created")
 
 
 @router.post("/admin/users/{user_id}/roles")
@@ -320,10 +329,10 @@ def roles_form(
     lang: str | None = None,
 ) -> Response:
     c.accounts.set_roles(admin, user_id, roles, division or None, bool(heads_division))
-    return _back("/admin/users", locale_of(request, lang))
+    return _back("/admin/users", locale_of(request, lang), "roles_saved")
 
 
 @router.post("/admin/users/{user_id}/disable")
 def disable_form(request: Request, user_id: RowId, admin: Admin, c: Ctx, lang: str | None = None) -> Response:
     c.accounts.set_active(admin, user_id, False)
-    return _back("/admin/users", locale_of(request, lang))
+    return _back("/admin/users", locale_of(request, lang), "user_disabled")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.auth import CurrentUser, ctx_of
+from search_api.choices import code_label, language_names
 from search_api.rendering import locale_of, render
 from services.context import AppContext
 from services.crawls import may_start_crawl
@@ -77,14 +79,17 @@ def source_page(request: Request, source_id: SourceId, user: CurrentUser, c: Ctx
     found = c.crawl_desk.source(source_id)
     if found is None:
         raise NotFound(source_id)
+    locale = locale_of(request, lang)
     return render(
         "source.html",
         request,
-        locale_of(request, lang),
+        locale,
         user,
         source=found,
         may_crawl=may_start_crawl(user) and found["crawl"] is not None,
         running=c.crawl_desk.is_running(source_id),
+        language_names=lambda codes: language_names(codes, locale),
+        error_kind=lambda kind: code_label("crawl_error_", kind, locale),
     )
 
 
@@ -93,4 +98,5 @@ def start_crawl_form(
     request: Request, source_id: SourceId, user: CurrentUser, c: Ctx, lang: str | None = None
 ) -> Response:
     _start(user, c, source_id)
-    return RedirectResponse(f"/sources/{source_id}?lang={locale_of(request, lang)}", status_code=303)
+    back = urlencode({"lang": locale_of(request, lang), "done": "crawl_started"})
+    return RedirectResponse(f"/sources/{source_id}?{back}", status_code=303)

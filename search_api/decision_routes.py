@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
+from babel.numbers import format_percent
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from reports.charts import stacked_bars_png, stacked_bars_svg
 from search_api.auth import CurrentUser, ctx_of
+from search_api.choices import country_choices
 from search_api.i18n import translate
+from search_api.labels import country_name
 from search_api.rendering import locale_of, render
 from services.access import may_reveal
 from services.context import AppContext
@@ -72,6 +76,12 @@ class SimilarIn(BaseModel):
 
 def _labels(locale: str) -> dict[str, str]:
     return {o: translate(f"outcome_{o}", locale) for o in (*OUTCOMES, "unknown")}
+
+
+def _chart_title(by: str, sel: Selection, locale: str) -> str:
+    """'Issues par année — Tunisie': an exported chart says which selection it counts."""
+    title = translate(f"chart_{by}", locale)
+    return f"{title} — {country_name(sel.country, locale)}" if sel.country else title
 
 
 # ---- API ------------------------------------------------------------------------------------------
@@ -166,7 +176,7 @@ def harmonisation_chart(
     lang: Annotated[Literal["fr", "en"], Query()] = "fr",
 ) -> Response:
     h = c.decisions.harmonisation(_allowed(sel, user))
-    title = translate(f"chart_{by}", lang)
+    title = _chart_title(by, sel, lang)
     if format == "png":
         return Response(stacked_bars_png(title, h[by], _labels(lang)), media_type="image/png")
     return Response(stacked_bars_svg(title, h[by], _labels(lang)), media_type="image/svg+xml")
@@ -183,10 +193,11 @@ def precedents_page(
     lang: str | None = None,
 ) -> Response:
     searched = any(v is not None for v in sel.model_dump().values())
+    locale = locale_of(request, lang)
     return render(
         "decisions.html",
         request,
-        locale_of(request, lang),
+        locale,
         user,
         sel=sel.model_dump(mode="json"),
         sort=sort,
@@ -194,6 +205,7 @@ def precedents_page(
         searched=searched,
         grounds=GROUNDS,
         outcomes=OUTCOMES,
+        country_choices=country_choices(locale),
     )
 
 
@@ -202,9 +214,10 @@ def harmonisation_page(request: Request, user: CurrentUser, c: Ctx, sel: Sel, la
     locale = locale_of(request, lang)
     h = c.decisions.harmonisation(_allowed(sel, user))
     charts = {
-        by: stacked_bars_svg(translate(f"chart_{by}", locale), h[by], _labels(locale)) for by in ("by_year", "by_body")
+        by: stacked_bars_svg(_chart_title(by, sel, locale), h[by], _labels(locale)) for by in ("by_year", "by_body")
     }
-    query = request.url.query
+    # the selection for the links of the page; the language is added to each link on its own
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "done")])
     return render(
         "harmonisation.html",
         request,
@@ -216,6 +229,8 @@ def harmonisation_page(request: Request, user: CurrentUser, c: Ctx, sel: Sel, la
         query=query,
         grounds=GROUNDS,
         outcomes=OUTCOMES,
+        country_choices=country_choices(locale),
+        percent=lambda rate: format_percent(rate, locale=locale),
     )
 
 
@@ -228,7 +243,8 @@ async def correct_form(request: Request, doc_id: DocId, user: CurrentUser, c: Ct
     c.decisions.correct(
         user, doc_id, CorrectionIn.model_validate({"field": field, "value": value, "note": form.get("note") or None})
     )
-    return RedirectResponse(f"/documents/{doc_id}?lang={locale_of(request, lang)}#decision-structure", status_code=303)
+    back = urlencode({"lang": locale_of(request, lang), "done": "decision_corrected"})
+    return RedirectResponse(f"/documents/{doc_id}?{back}#decision-structure", status_code=303)
 
 
 def decision_context(c: AppContext, user: Any, doc_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+CLDR_LOCALE = {"fr": "fr_FR", "en": "en_GB"}  # British English, as EUAA writes: "2 March 2026"
 OFFICE_TZ = ZoneInfo("Europe/Paris")  # times are shown in the office's time
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -45,6 +46,7 @@ def long_date(value: object, locale: str = "fr") -> str:
     """A date, a datetime or an ISO string (also '2024' or '2024-05') as words: '3 février 2026'."""
     if value is None or value == "":
         return "—"
+    locale = CLDR_LOCALE.get(locale, locale)
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -77,7 +79,8 @@ def date_time(value: object, locale: str = "fr") -> str:
     if value.tzinfo is None:  # the store keeps UTC
         value = value.replace(tzinfo=dt.UTC)
     value = value.astimezone(OFFICE_TZ)
-    pattern = "d MMMM y 'à' HH:mm" if locale == "fr" else "d MMMM y 'at' HH:mm"
+    locale = CLDR_LOCALE.get(locale, locale)
+    pattern = "d MMMM y 'à' HH:mm" if locale.startswith("fr") else "d MMMM y 'at' HH:mm"
     return format_datetime(value, pattern, locale=locale)
 
 

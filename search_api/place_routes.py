@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.auth import CurrentUser, ctx_of
+from search_api.choices import country_choices
 from search_api.rendering import locale_of, render
 from services.context import AppContext
 from services.places import PlaceIn, may_edit_places
@@ -30,15 +32,17 @@ def add(data: PlaceIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
 
 @router.get("/places", response_class=HTMLResponse, include_in_schema=False)
 def places_page(request: Request, user: CurrentUser, c: Ctx, q: str | None = None, lang: str | None = None) -> Response:
+    locale = locale_of(request, lang)
     return render(
         "places.html",
         request,
-        locale_of(request, lang),
+        locale,
         user,
         q=q or "",
         found=c.places.lookup(q[:200]) if q else [],
         history=c.places.history(),
         may_edit=may_edit_places(user),
+        country_choices=country_choices(locale),
     )
 
 
@@ -66,4 +70,5 @@ def add_form(
         }
     )
     place = c.places.add(user, data)
-    return RedirectResponse(f"/places?q={name or place}&lang={locale_of(request, lang)}", status_code=303)
+    back = urlencode({"q": name or place, "lang": locale_of(request, lang), "done": "place_saved"})
+    return RedirectResponse(f"/places?{back}", status_code=303)

@@ -3,7 +3,8 @@ assistants and admins."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,6 +17,11 @@ from services.thesaurus import ConceptIn, may_edit_thesaurus
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
+ACTOR_TYPES = get_args(ActorIn.model_fields["type"].annotation)  # the kinds the form offers, each with a label
+
+
+def _back(path: str, locale: str, done: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode({'lang': locale, 'done': done})}", status_code=303)
 
 
 @router.get("/api/thesaurus", tags=["thesaurus"])
@@ -54,7 +60,7 @@ def add_form(
 ) -> Response:
     data = ConceptIn.model_validate({"concept_id": concept_id or None, "fr": fr.split(";"), "en": en.split(";")})
     c.thesaurus.add(user, data)
-    return RedirectResponse(f"/thesaurus?lang={locale_of(request, lang)}", status_code=303)
+    return _back("/thesaurus", locale_of(request, lang), "concept_saved")
 
 
 @router.get("/api/actors", tags=["thesaurus"])
@@ -78,6 +84,7 @@ def actors_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = 
         actors=c.actors.actors(),
         history=c.actors.history(),
         may_edit=may_edit_actors(user),
+        actor_types=ACTOR_TYPES,
     )
 
 
@@ -103,4 +110,4 @@ def add_actor_form(
         }
     )
     c.actors.add(user, data)
-    return RedirectResponse(f"/actors?lang={locale_of(request, lang)}", status_code=303)
+    return _back("/actors", locale_of(request, lang), "actor_saved")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ingest.uploads import JobOptions, UploadFields, submit
 from search_api.admin_routes import RowId
 from search_api.auth import CurrentUser, ctx_of
 from search_api.case_routes import read_upload
+from search_api.i18n import translate
 from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext
@@ -22,6 +24,32 @@ router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
 UPLOADERS = ("research_assistant", "secretary", "protection_officer", "legal_consultant", "admin")
 MAX_FILES = 50
+JOB_STATUSES = ("queued", "extracting", "stored", "indexing", "enriching", "indexed", "failed")
+JOB_ERRORS = (  # the reasons a job fails (ingest's ExtractError codes), each with a message in i18n
+    "archive_bomb",
+    "corrupt_file",
+    "empty_file",
+    "encrypted_pdf",
+    "image_too_large",
+    "no_text_layer",
+    "ocr_skipped",
+    "ocr_unavailable",
+    "parse_timeout",
+    "too_large_to_parse",
+    "too_many_pages",
+    "unsupported_format",
+    "unreadable_file",
+    "internal",
+)
+
+
+def js_labels(locale: str) -> dict[str, dict[str, str]]:
+    """The words upload.js shows while it follows a job: statuses, reasons of failure, a network error."""
+    return {
+        "status": {s: translate(f"job_{s}", locale) for s in JOB_STATUSES},
+        "error": {e: translate(e, locale) for e in JOB_ERRORS},
+        "other": {"network_error": translate("network_error", locale)},
+    }
 
 
 def _may_upload(user: Principal) -> None:
@@ -155,13 +183,15 @@ def retry(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
 def upload_page(request: Request, user: CurrentUser, c: Ctx, lang: str | None = None) -> Response:
+    locale = locale_of(request, lang)
     return render(
         "upload.html",
         request,
-        locale_of(request, lang),
+        locale,
         user,
         jobs=jobs_json(c, user, c.jobs.list(None if user.has("admin") else user.username, 100)),
         may_upload=user.has(*UPLOADERS),
+        js_labels=js_labels(locale),
     )
 
 
@@ -183,8 +213,6 @@ async def upload_form(
     lang: str | None = None,
 ) -> Response:
     """The same as the API, for browsers without JavaScript: back to the page and its job list."""
-    from fastapi.responses import RedirectResponse
-
     await upload(
         user,
         c,
@@ -199,4 +227,5 @@ async def upload_form(
         ocr_languages=ocr_languages,
         nlp=nlp != "off",
     )
-    return RedirectResponse(f"/upload?lang={locale_of(request, lang)}", status_code=303)
+    back = urlencode({"lang": locale_of(request, lang), "done": "files_received"})
+    return RedirectResponse(f"/upload?{back}", status_code=303)

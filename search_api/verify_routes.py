@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from reports.render import MEDIA_TYPES, render_as
 from search_api.auth import CurrentUser, ctx_of
+from search_api.choices import code_label, country_choices
 from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext
@@ -174,20 +175,50 @@ def _request_from_form(form: Any, with_facts: bool) -> VerifyIn:
     )
 
 
-@router.get("/verify", response_class=HTMLResponse, include_in_schema=False)
-def verify_page(
-    request: Request, user: CurrentUser, c: Ctx, case: str | None = None, lang: str | None = None
-) -> Response:
-    if not may_verify(user):
-        raise Forbidden()
+def _page(request: Request, user: Principal, locale: str, vcase: Any, **values: Any) -> Response:
+    """The verification page at one of its steps; with a case, its reference heads the page."""
     return render(
         "verify.html",
         request,
-        locale_of(request, lang),
+        locale,
         user,
+        vcase=vcase,
+        country_choices=country_choices(locale),
+        label=lambda prefix, code: code_label(prefix, code, locale),
+        **values,
+    )
+
+
+def _case_of(c: AppContext, user: Principal, case_id: str | None) -> dict[str, Any] | None:
+    """The case the verification is for: refused like the case page (404, audited) to whoever may not
+    verify on it, so its reference and nationality are shown only to those who may read it."""
+    return c.cases.verify_context(user, case_id) if case_id else None
+
+
+@router.get("/verify", response_class=HTMLResponse, include_in_schema=False)
+def verify_page(
+    request: Request,
+    user: CurrentUser,
+    c: Ctx,
+    case: Annotated[str | None, Query(max_length=64)] = None,
+    country: Annotated[str | None, Query(max_length=3)] = None,
+    lang: str | None = None,
+) -> Response:
+    if not may_verify(user):
+        raise Forbidden()
+    vcase = _case_of(c, user, case)
+    # the country the user chose, else the applicant's nationality
+    from_case = not country and bool(vcase and vcase["nationalities"])
+    chosen = (country or "").upper() or (vcase["nationalities"][0] if vcase and vcase["nationalities"] else "")
+    return _page(
+        request,
+        user,
+        locale_of(request, lang),
+        vcase,
         step="statements",
         # empty "as of": today, or the date of the case's decision when it has one
-        form={"case_id": case or "", "as_of": "" if case else dt.date.today().isoformat()},
+        form={"case_id": case or "", "country": chosen, "as_of": "" if case else dt.date.today().isoformat()},
+        country_from_case=from_case,
         facts=[],
         result=None,
     )
@@ -202,12 +233,13 @@ async def verify_facts_page(request: Request, user: CurrentUser, c: Ctx, lang: s
         data = _request_from_form(form, with_facts=False)
     except ValidationError as exc:
         raise InvalidInput("invalid_form") from exc
+    vcase = _case_of(c, user, data.case_id)
     facts = _verifier(c).split(data.statements, data.country)
-    return render(
-        "verify.html",
+    return _page(
         request,
-        locale_of(request, lang),
         user,
+        locale_of(request, lang),
+        vcase,
         step="facts",
         form=data.model_dump(mode="json"),
         facts=facts,
@@ -222,12 +254,15 @@ async def verify_run_page(request: Request, user: CurrentUser, c: Ctx, lang: str
         data = _request_from_form(form, with_facts=True)
     except ValidationError as exc:
         raise InvalidInput("invalid_form") from exc
+    if not may_verify(user):
+        raise Forbidden()
+    vcase = _case_of(c, user, data.case_id)
     result = _run(c, user, data)
-    return render(
-        "verify.html",
+    return _page(
         request,
-        locale_of(request, lang),
         user,
+        locale_of(request, lang),
+        vcase,
         step="result",
         form=data.model_dump(mode="json"),
         facts=[],

@@ -183,6 +183,16 @@ class CaseService:
             return None
         return d.decision_date or d.published
 
+    def verify_context(self, p: Principal, case_id: str) -> dict[str, Any]:
+        """What the verification page shows of its case: the reference and the applicants' nationalities (the
+        country checked by default). Only for those who may verify on the case; audited like any read."""
+        with self.db.session() as s:
+            case, _ = self._load(s, p, case_id, "case.verification.open", "full")
+            applicants = s.scalars(select(Applicant).where(Applicant.case_id == case.id).order_by(Applicant.id))
+            nationalities = list(dict.fromkeys(a.nationality for a in applicants if a.nationality))
+            self.audit.append([AuditEntry(p.username, "case.verification.open", case.id)], s)
+            return {"id": case.id, "reference": case.reference, "nationalities": nationalities}
+
     def save_verification(self, p: Principal, case_id: str, request: dict[str, Any], result: dict[str, Any]) -> int:
         with self.db.session() as s:
             case, _ = self._load(s, p, case_id, "case.verification.add", "full")

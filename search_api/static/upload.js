@@ -7,6 +7,20 @@
   var input = document.getElementById("files");
   var list = document.getElementById("upload-progress");
   var csrf = form.getAttribute("data-csrf");
+  // the words to show, in the page's language, rendered by the server (upload.html, data-labels)
+  var labels = { status: {}, error: {}, other: {} };
+  try { labels = JSON.parse(list.getAttribute("data-labels") || "{}"); } catch (e) { /* keep the codes */ }
+
+  function show(ui, job) {
+    ui.status.setAttribute("data-status", job.status);  // the code, for scripts; the words, for people
+    ui.status.textContent = statusText(job);
+  }
+
+  function statusText(job) {
+    var words = (labels.status && labels.status[job.status]) || job.status;
+    if (job.error) { words += " — " + ((labels.error && labels.error[job.error]) || job.error); }
+    return words;
+  }
 
   function row(name) {
     var li = document.createElement("li");
@@ -14,9 +28,12 @@
     label.textContent = name;  // text only: a file name is never markup
     var bar = document.createElement("progress");
     bar.max = 100; bar.value = 0;
+    bar.setAttribute("aria-label", name);  // the progress bar says which file it is for
     var status = document.createElement("span");
     status.className = "upload-status";
-    li.appendChild(label); li.appendChild(bar); li.appendChild(status);
+    li.appendChild(label); li.appendChild(document.createTextNode(" "));
+    li.appendChild(bar); li.appendChild(document.createTextNode(" "));
+    li.appendChild(status);
     list.appendChild(li);
     return { bar: bar, status: status };
   }
@@ -25,11 +42,12 @@
     fetch("/api/jobs/" + jobId, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        ui.status.textContent = job.status + (job.error ? " — " + job.error : "");
+        show(ui, job);
         if (job.status === "queued" || job.status === "extracting" || job.status === "indexing") {
           setTimeout(function () { poll(jobId, ui); }, 1500);
         }
-      });
+      })
+      .catch(function () { ui.status.textContent = (labels.other && labels.other.network_error) || "network error"; });
   }
 
   function send(file) {
@@ -49,7 +67,7 @@
       ui.bar.value = 100;
       if (xhr.status === 202) {
         var job = JSON.parse(xhr.responseText).jobs[0];
-        ui.status.textContent = job.status;
+        show(ui, job);
         poll(job.id, ui);
       } else {
         var err = {};
@@ -57,7 +75,7 @@
         ui.status.textContent = (err.message || ("HTTP " + xhr.status));
       }
     };
-    xhr.onerror = function () { ui.status.textContent = "network error"; };
+    xhr.onerror = function () { ui.status.textContent = (labels.other && labels.other.network_error) || "network error"; };
     xhr.send(data);
   }
 

@@ -79,7 +79,7 @@ def test_research_desk_starts_a_crawl_and_everyone_sees_its_status(desk) -> None
     page = client.get("/sources", headers=sec).text
     assert "Observatoire de test" in page and "nouveaux 3" in page
     cnda = client.get("/sources/cnda", headers=sec).text  # the registry page of a publisher
-    assert "Méthodologie" in cnda and "2026-11-26" in cnda and "Cour nationale du droit d&#39;asile" in cnda
+    assert "Méthodologie" in cnda and "26 novembre 2026" in cnda and "Cour nationale du droit d&#39;asile" in cnda
     detail = client.get("/sources/testsite", headers=sec).text
     assert "HTTP 500" in detail and "publications/broken.html" in detail
 
