@@ -6,194 +6,14 @@ must render inert (no dialog, no injected element).
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import PASSWORD, ROOT
+from tests.search_api.browser_fixtures import Server, _login, skip_without_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.browser
-
-if CHROMIUM is None:
-    if os.environ.get("COIDESK_REQUIRE_BROWSER"):
-        raise RuntimeError("COIDESK_REQUIRE_BROWSER is set but Debian's chromium is not installed")
-    pytest.skip("Debian chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("browser")
-    # background enrichment and embedding have their own tests (tests/ingest/test_enrich_loop.py,
-    # tests/search_api/test_hybrid.py); off here to keep timings stable
-    env = {
-        **os.environ,
-        "COIDESK_DATA_DIR": str(data),
-        "COIDESK_ENRICH_IN_SERVER": "false",
-        "COIDESK_EMBED_IN_SERVER": "false",
-    }
-    coidesk = [sys.executable, "-m", "cli.main"]
-    subprocess.run(
-        [*coidesk, "ingest", str(ROOT / "demo" / "corpus")],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    # a hostile document, through the real upload-free path: a JSON record of a known format
-    hostile = data / "hostile"
-    hostile.mkdir()
-    (hostile / "record.json").write_text(
-        '{"_id": "UPR-HOSTILE", "_source": "UN/UPRDocuments", "title": "<img src=x onerror=alert(1)> Quux report",'
-        ' "text": "Quuxland <script>alert(2)</script> <b onmouseover=alert(3)>bold</b> Quuxland", "date": "2024-01-01",'
-        ' "country_code": "AFG"}'
-    )
-    subprocess.run([*coidesk, "ingest", str(hostile)], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
-    # an account, created the way an admin would (no default account exists)
-    subprocess.run(
-        [
-            *coidesk,
-            "users",
-            "create",
-            "cheffe",
-            "--role",
-            "protection_officer",
-            "--division",
-            "africa",
-            "--head",
-            "--password-stdin",
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        input=PASSWORD + "\n",
-        text=True,
-        timeout=120,
-    )
-    token = subprocess.run(
-        [*coidesk, "users", "token", "cheffe"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout.strip()
-    port = _free_port()
-    server_log = data / "server.log"
-    with server_log.open("w") as log_file:
-        proc = subprocess.Popen(
-            [*coidesk, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
-        case_id = _hostile_case(base, token)
-        yield Server(base, case_id, token, server_log)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-@dataclass
-class Server:
-    base: str
-    case_id: str
-    token: str
-    log: Path
-
-
-XSS = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
-
-
-def _hostile_case(base: str, token: str) -> str:
-    """A case whose every free-text field carries script payloads, through the real API."""
-    h = {"Authorization": f"Bearer {token}"}
-    r = httpx.post(
-        f"{base}/api/cases",
-        headers=h,
-        json={
-            "reference": "XSS-2026-1",
-            "registered_on": "2026-02-01",
-            "division": "africa",
-            "applicants": [{"full_name": "Zed " + XSS, "languages": [XSS]}],
-        },
-    )
-    assert r.status_code == 201, r.text
-    case_id = r.json()["id"]
-    for path, body in (
-        ("notes", {"text": "Note " + XSS + " <a href='javascript:alert(3)'>lien</a>"}),
-        ("interviews", {"held_on": "2026-03-01", "interpreter_language": XSS[:32], "transcript": XSS}),
-    ):
-        assert httpx.post(f"{base}/api/cases/{case_id}/{path}", headers=h, json=body).status_code == 201
-    files = {"file": (XSS + ".txt", ("Pièce " + XSS).encode(), "text/plain")}
-    r = httpx.post(f"{base}/api/cases/{case_id}/documents", headers=h, files=files, data={"title": XSS})
-    assert r.status_code == 202, r.text
-    job = r.json()["job_id"]
-    for _ in range(100):  # the server's ingest loop stores it
-        if httpx.get(f"{base}/api/jobs/{job}", headers=h).json()["document_id"]:
-            break
-        time.sleep(0.2)
-    return case_id
-
-
-def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/")
-    page.wait_for_selector("#login-form")  # pages need a login: redirected
-    page.fill("#username", "cheffe")
-    page.fill("#password", PASSWORD)
-    page.click("#login-button")
-    page.wait_for_selector("#whoami")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
+skip_without_chromium()  # or fail, when COIDESK_REQUIRE_BROWSER is set
 
 
 def test_search_facet_exclude_and_open_document(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -306,12 +126,12 @@ def test_upload_page_drag_and_drop_with_per_file_status(server: Server, browser,
     page.set_input_files("#files", [str(good), str(bad)])
     page.click("#upload-submit")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#upload-progress .upload-status')].filter(s => /indexed|indexing|enriching|failed/.test(s.textContent)).length === 2",
+        "() => [...document.querySelectorAll('#upload-progress .upload-status')].filter(s => /indexed|indexing|enriching|failed/.test(s.dataset.status || '')).length === 2",
         timeout=60_000,
     )
     statuses = page.locator("#upload-progress li").all_inner_texts()
     assert any("note-<img src=x onerror=alert(1)>.txt" in s for s in statuses)  # the name is shown as text
-    assert any("cassé.pdf" in s and "corrupt_file" in s for s in statuses)
+    assert any("cassé.pdf" in s and "Fichier illisible ou tronqué" in s for s in statuses)  # words, not codes
     assert page.locator("#upload-progress img").count() == 0
     assert page.locator("#jobs img").count() == 0
     page.reload()
@@ -336,7 +156,7 @@ def test_verify_statements_of_a_case_and_export_the_draft(server: Server, browse
         "Le demandeur déclare que les Forces de soutien rapide ont pris El Fasher. "
         "Il ajoute <script>alert('v')</script> que son oncle Zorblaxien vit à Kadugli.",
     )
-    page.fill("#country", "SDN")
+    page.select_option("#country", "SDN")
     page.click("#split-facts")
     page.wait_for_selector("#facts-form")
     assert page.locator("tr.fact").count() == 2
@@ -375,7 +195,7 @@ def test_harmonisation_chart_and_a_decision_structure(server: Server, browser, t
     assert int(page.inner_text("#harmonisation-total strong")) >= 15
     assert page.locator("#chart-by_year svg rect").count() > 3 and page.locator("svg script").count() == 0
     page.screenshot(path=str(tmp_path / "harmonisation.png"))
-    page.fill('#harmonisation-filters input[name="country"]', "SDN")
+    page.select_option('#harmonisation-filters select[name="country"]', "SDN")
     page.click("#harmonisation-filters button")
     page.wait_for_selector("#outcomes")
     assert "country=SDN" in page.url
@@ -384,6 +204,6 @@ def test_harmonisation_chart_and_a_decision_structure(server: Server, browser, t
     page.click("#precedents .hit-title")
     page.wait_for_selector("#decision-structure")
     fields = page.inner_text("#structure-fields")
-    assert "Lecture du" in fields and "SDN" in fields and "CNDA" in fields
+    assert "Lecture du" in fields and "Soudan" in fields and "CNDA" in fields
     assert page.locator("#special-data").count() == 1  # a protection officer sees special-category data
     assert dialogs == []
