@@ -107,11 +107,11 @@ class Enricher:
         places = find_places(content, self.gazetteer, context, ner_places)
         actors: list[Mention] = list(listed)
         if language == "fr":
-            actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places])
+            actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places], content)
         elif language == "en" and self.english_actors == "cues":
             actors += find_english_actors(content, listed_spans)
         elif language == "en" and self.english_actors == "french-ner":
-            actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places])
+            actors += from_ner(ents, listed_spans + [(p.start, p.end) for p in places], content)
         # a place inside an actor's name ("Union of Democratic Forces of Guinea") is part of the name
         actor_spans = [(a.start, a.end) for a in actors]
         places = [

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENRICHER_VERSION = "2026.11-1"
+ENRICHER_VERSION = "2026.11-2"  # 2: names cleaned of sentence starts, headings, codes; listed names with elisions
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_kill_9_mid_batch_then_run_again(tmp_path: Path) -> None:
 def test_two_ingesting_processes_and_the_server_at_once(tmp_path: Path) -> None:
     import httpx
 
-    from tests.search_api.test_browser import _free_port
+    from tests.search_api.browser_fixtures import _free_port
 
     data = tmp_path / "data"
     env = _env(data)
