@@ -286,6 +286,12 @@ def _compact(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def assert_no_blocking_violation(page: Any, where: str) -> None:
+    """For flow tests: the page as it is now has no serious or critical violation."""
+    bad = [v for v in run_axe(page) if v["impact"] in BLOCKING]
+    assert not bad, f"{where}: {bad}"
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -8,15 +8,10 @@ from typing import Any
 import pytest
 
 from tests.search_api.browser_fixtures import Server, login_as, shot, skip_without_chromium
-from tests.search_api.test_accessibility import BLOCKING, run_axe
+from tests.search_api.test_accessibility import assert_no_blocking_violation as _no_blocking_violation
 
 pytestmark = pytest.mark.browser
 skip_without_chromium()
-
-
-def _no_blocking_violation(page: Any, where: str) -> None:
-    bad = [v for v in run_axe(page) if v["impact"] in BLOCKING]
-    assert not bad, f"{where}: {bad}"
 
 
 def test_a_report_cites_a_selected_passage_and_a_reviewer_publishes_it(server: Server, browser: Any) -> None:
