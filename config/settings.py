@@ -21,6 +21,14 @@ class Settings(BaseSettings):
     es_url: AnyHttpUrl | None = None
     es_index_prefix: str = "coidesk"
     es_timeout_s: float = 10.0
+    # Credentials and TLS of the engine (production keeps Elasticsearch's security on): an API key of a
+    # least-privilege role on coidesk's own indexes, or a user and password; the CA that signed its certificate
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    es_ca_certs: Path | None = None
+    # Import path of an elastic_transport node class; only the tests set it (their OpenSearch server)
+    es_node_class: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     default_locale: Literal["fr", "en"] = "fr"

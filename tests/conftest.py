@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from config.settings import Settings
 from ingest.pipeline import ingest_corpus
 from services.context import AppContext
 from store.schemas import DocumentCreate
+from tests.engines.scale import scale_mode, scale_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "demo" / "corpus"
@@ -47,6 +47,9 @@ CASE_DOC = DocumentCreate(
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings of a new store in ``tmp``; with COIDESK_TEST_CONFIG=scale, on PostgreSQL and the search server."""
+    if scale_mode() and "database_url" not in overrides and "search_backend" not in overrides:
+        overrides = {**scale_overrides(), **overrides}
     return Settings(data_dir=tmp, _env_file=None, **overrides)  # type: ignore[call-arg]
 
 
@@ -77,10 +80,6 @@ def fresh_ctx(tmp_path: Path) -> Iterator[AppContext]:
     ctx = AppContext.open(make_settings(tmp_path))
     yield ctx
     ctx.close()
-
-
-def es_url() -> str | None:
-    return os.environ.get("COIDESK_ES_URL") or None
 
 
 # ---- accounts and cases for access tests ------------------------------------------------------------

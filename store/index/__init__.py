@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from config.settings import Settings
 from store.index.base import IndexedDoc, SearchIndex
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable, SearchError
+
+
+def _client_options(settings: Settings) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if settings.es_api_key:
+        options["api_key"] = settings.es_api_key
+    elif settings.es_username and settings.es_password:
+        options["basic_auth"] = (settings.es_username, settings.es_password)
+    if settings.es_ca_certs:
+        options["ca_certs"] = str(settings.es_ca_certs)
+    if settings.es_node_class:
+        module, _, name = settings.es_node_class.rpartition(".")
+        options["node_class"] = getattr(importlib.import_module(module), name)
+    return options
 
 
 def open_index(settings: Settings) -> SearchIndex:
@@ -18,6 +35,7 @@ def open_index(settings: Settings) -> SearchIndex:
             prefix=settings.es_index_prefix,
             timeout=settings.es_timeout_s,
             max_relevance_depth=settings.max_relevance_depth,
+            **_client_options(settings),
         )
     from store.index.tantivy_index import TantivyIndex
 

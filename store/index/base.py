@@ -85,6 +85,11 @@ class SearchIndex(Protocol):
 
     def ids(self) -> set[str]: ...
 
+    @property
+    def version(self) -> str:
+        """The live index version: changes when ``rebuild`` swaps in a new one."""
+        ...
+
     def rebuild(
         self, docs: Sequence[IndexedDoc] | None = None, batches: Iterable[Sequence[IndexedDoc]] | None = None
     ) -> None: ...

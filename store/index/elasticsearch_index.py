@@ -340,7 +340,7 @@ class ElasticsearchIndex:
             ({"_op_type": "index", "_id": d.id, "_source": to_source(d)} for batch in source for d in batch), new
         )
         current = self._call("get alias", self.client.indices.get_alias, name=self.read_alias)
-        old = list(current.body.keys()) if hasattr(current, "body") else list(current.keys())
+        old = list(current.body.keys())
         actions: list[dict[str, Any]] = [
             {"remove": {"index": o, "alias": a}} for o in old for a in (self.read_alias, self.write_alias)
         ]
@@ -351,6 +351,13 @@ class ElasticsearchIndex:
         self._call("swap aliases", self.client.indices.update_aliases, actions=actions)
         for o in old:
             self._call("delete old index", self.client.indices.delete, index=o)
+
+    @property
+    def version(self) -> str:
+        """The concrete index behind the read alias (``<prefix>-documents-v<stamp>``)."""
+        self.ensure()
+        current = self._call("get alias", self.client.indices.get_alias, name=self.read_alias)
+        return ",".join(sorted(current.body.keys()))
 
     # ---- reads ----------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:

@@ -1,14 +1,16 @@
-"""The audit chain on a real SQLite file, and physical file movements through the case service."""
+"""The audit chain on the real database (SQLite file, or PostgreSQL in the at-scale configuration), and
+physical file movements through the case service."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import subprocess
 import sys
 import threading
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from services.auth import Principal
 from services.case_inputs import ApplicantIn, CaseIn, LocationIn, MovementIn
@@ -18,18 +20,22 @@ from store.audit import AuditEntry
 from tests.conftest import PASSWORD, ROOT
 
 
-def _db_path(ctx: AppContext) -> str:
-    return str((ctx.settings.data_dir / "coidesk.sqlite3").resolve())
+def _behind_the_back(ctx: AppContext, *statements: str) -> None:
+    """Runs SQL straight on the database, outside coidesk's code (as someone with the database password)."""
+    with ctx.db.engine.begin() as con:
+        for statement in statements:
+            con.execute(text(statement))
 
 
-def test_audit_rows_cannot_be_updated_or_deleted_through_the_database(fresh_ctx: AppContext) -> None:
+@pytest.mark.parametrize("statement", ["UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"])
+def test_audit_rows_cannot_be_updated_or_deleted_through_the_database(fresh_ctx: AppContext, statement: str) -> None:
     fresh_ctx.audit.append([AuditEntry("u1", "case.view", "c" * 32)])
-    con = sqlite3.connect(_db_path(fresh_ctx))
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        con.execute("UPDATE audit SET actor = 'someone else'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        con.execute("DELETE FROM audit")
-    con.close()
+    with pytest.raises(DBAPIError, match="append-only"):
+        _behind_the_back(fresh_ctx, statement)
+    if fresh_ctx.db.engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match="append-only"):
+            _behind_the_back(fresh_ctx, "TRUNCATE audit")
+    assert fresh_ctx.audit.verify().ok and fresh_ctx.audit.verify().checked == 1
 
 
 @pytest.mark.parametrize("tamper", ["edit", "delete_middle", "insert_forged"])
@@ -37,23 +43,22 @@ def test_tampering_behind_the_databases_back_is_detected(fresh_ctx: AppContext, 
     for i in range(5):
         fresh_ctx.audit.append([AuditEntry(f"user{i}", "case.view", f"{i:032x}")])
     assert fresh_ctx.audit.verify().ok
-    con = sqlite3.connect(_db_path(fresh_ctx))
-    con.execute("DROP TRIGGER audit_no_update")
-    con.execute("DROP TRIGGER audit_no_delete")
-    if tamper == "edit":
-        con.execute("UPDATE audit SET actor = 'nobody' WHERE id = 3")
-    elif tamper == "delete_middle":
-        con.execute("DELETE FROM audit WHERE id = 2")
+    if fresh_ctx.db.engine.dialect.name == "postgresql":
+        drop = ["DROP TRIGGER audit_no_change ON audit"]
     else:
-        con.execute(
-            "INSERT INTO audit (at, actor, action, case_id, outcome, prev_hash, hash) VALUES "
-            "('2026-01-01 00:00:00', 'x', 'case.view', NULL, 'ok', 'f', 'f')"
-        )
-    con.commit()
-    con.close()
+        drop = ["DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete"]
+    change = {
+        "edit": "UPDATE audit SET actor = 'nobody' WHERE id = 3",
+        "delete_middle": "DELETE FROM audit WHERE id = 2",
+        "insert_forged": "INSERT INTO audit (at, actor, action, case_id, outcome, prev_hash, hash) VALUES "
+        "('2026-01-01 00:00:00', 'x', 'case.view', NULL, 'ok', 'f', 'f')",
+    }[tamper]
+    _behind_the_back(fresh_ctx, *drop, change)
     v = fresh_ctx.audit.verify()
     assert not v.ok and v.first_bad_id is not None
     env = {"COIDESK_DATA_DIR": str(fresh_ctx.settings.data_dir), "PATH": "/usr/bin:/bin"}
+    if fresh_ctx.settings.database_url:
+        env["COIDESK_DATABASE_URL"] = fresh_ctx.settings.database_url
     r = subprocess.run(
         [sys.executable, "-m", "cli.main", "audit", "verify"],
         cwd=ROOT,

@@ -1,6 +1,7 @@
 """One contract for every search backend: the same answers to the same query on the same documents.
 
-Runs against the embedded engine always, and against Elasticsearch when COIDESK_ES_URL is set.
+Runs against the embedded engine always, and against the Elasticsearch-API server when one is running
+(COIDESK_TEST_ES_URL: the OpenSearch server of ``tests/engines/servers``; COIDESK_ES_URL: a real Elasticsearch).
 The documents are the real demo corpus plus a hostile document and a confidential case document.
 """
 
@@ -16,7 +17,7 @@ from services.search import SearchParams, build_query
 from store.documents import to_indexed
 from store.index.base import SearchIndex
 from store.index.query import Permission, SearchQuery
-from tests.conftest import es_url
+from tests.engines.scale import es_client_options, es_url
 
 BACKENDS = ["embedded"] + (["elasticsearch"] if es_url() else [])
 
@@ -28,7 +29,9 @@ def engine(request: pytest.FixtureRequest, demo_ctx: AppContext) -> Iterator[Sea
         return
     from store.index.elasticsearch_index import ElasticsearchIndex
 
-    index = ElasticsearchIndex.from_url(str(es_url()), prefix=f"coidesk-test-{dt.datetime.now():%H%M%S%f}")
+    index = ElasticsearchIndex.from_url(
+        str(es_url()), prefix=f"coidesk-test-{dt.datetime.now():%H%M%S%f}", **es_client_options()
+    )
     index.rebuild(None, demo_ctx.store.iter_indexed())
     yield index
     index.client.indices.delete(index=f"{index.prefix}-documents-v*")

@@ -83,7 +83,7 @@ def test_reindex_rebuilds_from_the_store_and_switches_versions(fresh_ctx: AppCon
             received_by="t",
         )
     fresh_ctx.indexer.drain()
-    old_version = fresh_ctx.index.version  # type: ignore[attr-defined]
+    old_version = fresh_ctx.index.version
     assert fresh_ctx.indexer.reindex() == 3
     assert fresh_ctx.index.version != old_version  # type: ignore[attr-defined]
     assert fresh_ctx.index.ids() == fresh_ctx.store.all_ids()
