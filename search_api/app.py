@@ -444,11 +444,7 @@ def visible_document(c: AppContext, user: Principal, doc_id: str, action: str) -
 
 
 def original_media_type(c: AppContext, sha256: str) -> str:
-    from store.models import Original
-
-    with c.db.session() as s:
-        o = s.get(Original, sha256)
-        return o.media_type if o else "application/octet-stream"
+    return c.store.media_type(sha256) or "application/octet-stream"
 
 
 def version_changes(d: Document, versions: list) -> list[dict]:  # type: ignore[type-arg]

@@ -13,11 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from services.auth import Principal
-from store.cases import Case, CaseGrant
+from store.cases import Case, CaseRecords
 
 Level = Literal["full", "registration", "location"]
 _RANK = {"location": 1, "registration": 2, "full": 3}
@@ -27,23 +24,12 @@ def at_least(level: Level | None, needed: Level) -> bool:
     return level is not None and _RANK[level] >= _RANK[needed]
 
 
-def _active_grant(s: Session, p: Principal, case_id: str) -> bool:
-    today = dt.date.today()
-    stmt = select(CaseGrant.id).where(
-        CaseGrant.case_id == case_id,
-        CaseGrant.user_id == p.user_id,
-        CaseGrant.revoked_at.is_(None),
-        or_(CaseGrant.expires_on.is_(None), CaseGrant.expires_on >= today),
-    )
-    return s.scalars(stmt.limit(1)).first() is not None
-
-
-def case_level(s: Session, p: Principal, case: Case) -> Level | None:
+def case_level(records: CaseRecords, p: Principal, case: Case) -> Level | None:
     levels: list[Level] = []
     if p.has("protection_officer"):
         if case.assigned_officer_id == p.user_id or (p.heads_division and p.division == case.division):
             levels.append("full")
-    if p.has("legal_consultant", "civil_registrar") and _active_grant(s, p, case.id):
+    if p.has("legal_consultant", "civil_registrar") and records.has_active_grant(case.id, p.user_id, dt.date.today()):
         levels.append("full" if p.has("legal_consultant") else "registration")
     if p.has("secretary") and p.division == case.division:
         levels.append("registration")
@@ -56,31 +42,17 @@ def case_level(s: Session, p: Principal, case: Case) -> Level | None:
     return best
 
 
-def visible_case_ids(s: Session, p: Principal, needed: Level = "registration") -> frozenset[str]:
+def visible_case_ids(records: CaseRecords, p: Principal, needed: Level = "registration") -> frozenset[str]:
     """Ids of the cases this user may see at ``needed`` level or above (the search permission filter)."""
-    conds = []
-    if p.has("protection_officer"):
-        conds.append(Case.assigned_officer_id == p.user_id)
-        if p.heads_division and p.division:
-            conds.append(Case.division == p.division)
+    officer = p.user_id if p.has("protection_officer") else None
+    divisions = []
+    if p.has("protection_officer") and p.heads_division and p.division:
+        divisions.append(p.division)
     if p.has("secretary") and p.division and at_least("registration", needed):
-        conds.append(Case.division == p.division)
-    if p.has("archivist") and at_least("location", needed):
-        conds.append(Case.id.is_not(None))
-    ids: set[str] = set()
-    if conds:
-        ids.update(s.scalars(select(Case.id).where(or_(*conds))))
+        divisions.append(p.division)
+    ids = records.ids_matching(officer, divisions, every=p.has("archivist") and at_least("location", needed))
     if p.has("legal_consultant") or (p.has("civil_registrar") and at_least("registration", needed)):
-        today = dt.date.today()
-        ids.update(
-            s.scalars(
-                select(CaseGrant.case_id).where(
-                    CaseGrant.user_id == p.user_id,
-                    CaseGrant.revoked_at.is_(None),
-                    or_(CaseGrant.expires_on.is_(None), CaseGrant.expires_on >= today),
-                )
-            )
-        )
+        ids.update(records.granted_case_ids(p.user_id, dt.date.today()))
     return frozenset(ids)
 
 

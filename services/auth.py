@@ -13,19 +13,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from services.errors import AuthError, Forbidden, InvalidInput
-from store.accounts import DIVISIONS, ROLES, ApiToken, LoginFailure, User, WebSession
-from store.audit import AuditEntry, AuditLog
-from store.db import Database
+from store.accounts import DIVISIONS, ROLES, AccountRecords, User, WebSession
+from store.audit import AuditEntry
 from store.models import utcnow
 
 _hasher = PasswordHasher()  # argon2id, memory-hard (RFC 9106 defaults of argon2-cffi)
@@ -63,15 +58,15 @@ def _principal(u: User, session: WebSession | None = None) -> Principal:
 
 
 class Accounts:
-    def __init__(self, db: Database, settings: Settings, audit: AuditLog) -> None:
-        self.db = db
+    def __init__(self, records: AccountRecords, settings: Settings) -> None:
+        self.records = records
         self.settings = settings
-        self.audit = audit
 
-    def _audit(self, actor: str, action: str, subject: str, session: Session | None = None) -> None:
+    @staticmethod
+    def _audit(actor: str, action: str, subject: str) -> list[AuditEntry]:
         """Account events (creation, roles, activation, passwords, tokens, unlocking) are audited with the
-        account they concern, in the same unit of work as the change when there is one."""
-        self.audit.append([AuditEntry(actor, action, subject=subject[:64])], session=session)
+        account they concern, in the same unit of work as the change."""
+        return [AuditEntry(actor, action, subject=subject[:64])]
 
     # ---- account management --------------------------------------------------------------------
     def create_user(
@@ -93,21 +88,28 @@ class Accounts:
             raise InvalidInput("bad_username")
         if password is not None:
             self._check_password(password)
-        with self.db.session() as s:
-            if s.scalars(select(User).where(User.username == username)).first():
-                raise InvalidInput("user_exists")
-            u = User(
+        if self.records.by_name(username):
+            raise InvalidInput("user_exists")
+        u = self.records.create(
+            User(
                 username=username,
                 full_name=full_name,
                 password_hash=_hasher.hash(password) if password is not None else None,
                 roles=sorted(set(roles)),
                 division=division,
                 heads_division=heads_division,
-            )
-            s.add(u)
-            s.flush()
-            self._audit(actor, "account.create", username, s)
-            return _principal(u)
+            ),
+            self._audit(actor, "account.create", username),
+        )
+        if u is None:
+            raise InvalidInput("user_exists")
+        return _principal(u)
+
+    def _account(self, user_id: int) -> User:
+        u = self.records.get(user_id)
+        if u is None:
+            raise InvalidInput("unknown_user")
+        return u
 
     def set_roles(
         self, actor: Principal, user_id: int, roles: list[str], division: str | None, heads_division: bool
@@ -115,49 +117,27 @@ class Accounts:
         if not actor.has("admin"):
             raise Forbidden("admin_only")
         self._check_roles(roles, division)
-        with self.db.session() as s:
-            u = s.get(User, user_id)
-            if u is None:
-                raise InvalidInput("unknown_user")
-            u.roles = sorted(set(roles))
-            u.division = division
-            u.heads_division = heads_division
-            u.changed_at = utcnow()
-            self._audit(actor.username, "account.roles", u.username, s)
-            return _principal(u)
+        u = self._account(user_id)
+        values = {"roles": sorted(set(roles)), "division": division, "heads_division": heads_division}
+        return _principal(self.records.update(u.id, values, self._audit(actor.username, "account.roles", u.username)))
 
     def set_active(self, actor: Principal, user_id: int, active: bool) -> None:
         if not actor.has("admin"):
             raise Forbidden("admin_only")
-        with self.db.session() as s:
-            u = s.get(User, user_id)
-            if u is None:
-                raise InvalidInput("unknown_user")
-            u.active = active
-            u.changed_at = utcnow()
-            self._audit(actor.username, "account.enable" if active else "account.disable", u.username, s)
-            if not active:  # a disabled account loses its sessions and tokens at once
-                s.execute(delete(WebSession).where(WebSession.user_id == user_id))
-                for t in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
-                    t.revoked_at = utcnow()
+        u = self._account(user_id)
+        action = "account.enable" if active else "account.disable"
+        self.records.update(u.id, {"active": active}, self._audit(actor.username, action, u.username))
 
     def set_password(self, username: str, password: str, actor: str = "system") -> None:
         self._check_password(password)
-        with self.db.session() as s:
-            u = s.scalars(select(User).where(User.username == username)).first()
-            if u is None:
-                raise InvalidInput("unknown_user")
-            u.password_hash = _hasher.hash(password)
-            s.execute(delete(WebSession).where(WebSession.user_id == u.id))
-            self._audit(actor, "account.password", username, s)
+        u = self.records.by_name(username)
+        if u is None:
+            raise InvalidInput("unknown_user")
+        self.records.set_password_hash(u.id, _hasher.hash(password), self._audit(actor, "account.password", username))
 
     def unlock(self, actor: str, username: str) -> int:
         """Forget an account's failed logins (an admin, after checking with its owner); returns how many."""
-        with self.db.session() as s:
-            result = cast("CursorResult[Any]", s.execute(delete(LoginFailure).where(LoginFailure.username == username)))
-            n = result.rowcount or 0
-            self._audit(actor, "account.unlock", username, s)
-            return int(n)
+        return self.records.clear_failures(username, self._audit(actor, "account.unlock", username))
 
     def login_delay(self, failures: int) -> int:
         """Seconds an account must wait after its last failure: none for the first failures, then
@@ -169,12 +149,10 @@ class Accounts:
         return int(min(self.settings.login_window_minutes * 60, self.settings.login_base_delay_seconds * 2**over))
 
     def list_users(self) -> list[User]:
-        with self.db.session() as s:
-            return list(s.scalars(select(User).order_by(User.username)))
+        return self.records.all()
 
     def user_by_name(self, username: str) -> User | None:
-        with self.db.session() as s:
-            return s.scalars(select(User).where(User.username == username)).first()
+        return self.records.by_name(username)
 
     def has_admin(self) -> bool:
         return any("admin" in (u.roles or []) and u.active for u in self.list_users())
@@ -196,107 +174,78 @@ class Accounts:
         username = username.strip()[:64]
         client = client[:64]
         window_start = utcnow() - dt.timedelta(minutes=self.settings.login_window_minutes)
-        with self.db.session() as s:
-            by_user, last = s.execute(
-                select(func.count(), func.max(LoginFailure.at)).where(
-                    LoginFailure.username == username, LoginFailure.at >= window_start
-                )
-            ).one()
-            by_client, first = s.execute(
-                select(func.count(), func.min(LoginFailure.at)).where(
-                    LoginFailure.client == client, LoginFailure.at >= window_start
-                )
-            ).one()
-            now = utcnow()
-            if (by_client or 0) >= self.settings.login_max_failures_per_ip and first is not None:
-                wait = self.settings.login_window_minutes * 60 - (now - first).total_seconds()
-                raise AuthError("login_throttled", retry_after=max(1, int(wait) + 1))
-            delay = self.login_delay(by_user or 0)
-            if delay and last is not None and (now - last).total_seconds() < delay:
-                raise AuthError("login_throttled", retry_after=max(1, int(delay - (now - last).total_seconds()) + 1))
-            u = s.scalars(select(User).where(User.username == username)).first()
-            ok = False
-            if u is not None and u.password_hash and u.active:
-                try:
-                    ok = _hasher.verify(u.password_hash, password)
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    ok = False
-            else:
-                try:  # same work whether or not the account exists
-                    _hasher.verify(_DUMMY_HASH, password)
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    pass
-            if not ok or u is None:
-                s.add(LoginFailure(username=username, client=client))
-                s.commit()
-                raise AuthError("bad_credentials")
-            s.execute(delete(LoginFailure).where(LoginFailure.username == username))
-            if _hasher.check_needs_rehash(u.password_hash or ""):
-                u.password_hash = _hasher.hash(password)
-            secret = secrets.token_urlsafe(32)
-            ws = WebSession(id_hash=_sha(secret), user_id=u.id, csrf_token=secrets.token_urlsafe(32))
-            s.add(ws)
-            s.flush()
-            return secret, _principal(u, ws)
+        failures = self.records.failures(username, client, window_start)
+        now = utcnow()
+        if failures.by_client >= self.settings.login_max_failures_per_ip and failures.first is not None:
+            wait = self.settings.login_window_minutes * 60 - (now - failures.first).total_seconds()
+            raise AuthError("login_throttled", retry_after=max(1, int(wait) + 1))
+        delay = self.login_delay(failures.by_user)
+        last = failures.last
+        if delay and last is not None and (now - last).total_seconds() < delay:
+            raise AuthError("login_throttled", retry_after=max(1, int(delay - (now - last).total_seconds()) + 1))
+        u = self.records.by_name(username)
+        ok = False
+        if u is not None and u.password_hash and u.active:
+            try:
+                ok = _hasher.verify(u.password_hash, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+        else:
+            try:  # same work whether or not the account exists
+                _hasher.verify(_DUMMY_HASH, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                pass
+        if not ok or u is None:
+            self.records.add_failure(username, client)
+            raise AuthError("bad_credentials")
+        rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(u.password_hash or "") else None
+        secret = secrets.token_urlsafe(32)
+        ws = self.records.open_session(u.id, _sha(secret), secrets.token_urlsafe(32), rehashed)
+        return secret, _principal(u, ws)
 
     def from_session(self, secret: str) -> Principal:
         now = utcnow()
         idle = dt.timedelta(minutes=self.settings.session_idle_minutes)
         absolute = dt.timedelta(hours=self.settings.session_absolute_hours)
-        with self.db.session() as s:
-            ws = s.get(WebSession, _sha(secret))
-            if ws is None:
-                raise AuthError("session_expired")
-            if now - ws.last_seen > idle or now - ws.created_at > absolute:
-                s.delete(ws)
-                s.commit()
-                raise AuthError("session_expired")
-            u = s.get(User, ws.user_id)
-            if u is None or not u.active:
-                s.delete(ws)
-                s.commit()
-                raise AuthError("session_expired")
-            if now - ws.last_seen > dt.timedelta(seconds=30):
-                ws.last_seen = now
-            return _principal(u, ws)
+        ws = self.records.web_session(_sha(secret))
+        if ws is None:
+            raise AuthError("session_expired")
+        if now - ws.last_seen > idle or now - ws.created_at > absolute:
+            self.records.end_session(ws.id_hash)
+            raise AuthError("session_expired")
+        u = self.records.get(ws.user_id)
+        if u is None or not u.active:
+            self.records.end_session(ws.id_hash)
+            raise AuthError("session_expired")
+        if now - ws.last_seen > dt.timedelta(seconds=30):
+            self.records.touch_session(ws.id_hash, now)
+        return _principal(u, ws)
 
     def logout(self, secret: str) -> None:
-        with self.db.session() as s:
-            s.execute(delete(WebSession).where(WebSession.id_hash == _sha(secret)))
+        self.records.end_session(_sha(secret))
 
     # ---- API tokens ------------------------------------------------------------------------------
     def create_token(self, user_id: int, name: str, actor: str | None = None) -> tuple[int, str]:
         """A new API token; the secret is returned once and only its hash is kept."""
         secret = "cdk_" + secrets.token_urlsafe(32)
-        with self.db.session() as s:
-            t = ApiToken(token_hash=_sha(secret), user_id=user_id, name=name[:128])
-            s.add(t)
-            s.flush()
-            owner = s.get(User, user_id)
-            owner_name = owner.username if owner else str(user_id)
-            self._audit(actor or owner_name, "account.token.create", owner_name, s)
-            return t.id, secret
+        owner = self.records.get(user_id)
+        owner_name = owner.username if owner else str(user_id)
+        audit = self._audit(actor or owner_name, "account.token.create", owner_name)
+        return self.records.add_token(user_id, _sha(secret), name[:128], audit), secret
 
     def revoke_token(self, user_id: int, token_id: int) -> bool:
-        with self.db.session() as s:
-            t = s.get(ApiToken, token_id)
-            if t is None or t.user_id != user_id or t.revoked_at is not None:
-                return False
-            t.revoked_at = utcnow()
-            owner = s.get(User, user_id)
-            owner_name = owner.username if owner else str(user_id)
-            self._audit(owner_name, "account.token.revoke", owner_name, s)
-            return True
+        owner = self.records.get(user_id)
+        owner_name = owner.username if owner else str(user_id)
+        return self.records.revoke_token(user_id, token_id, self._audit(owner_name, "account.token.revoke", owner_name))
 
     def from_token(self, secret: str) -> Principal:
-        with self.db.session() as s:
-            t = s.scalars(select(ApiToken).where(ApiToken.token_hash == _sha(secret))).first()
-            if t is None or t.revoked_at is not None or not hmac.compare_digest(t.token_hash, _sha(secret)):
-                raise AuthError("bad_token")
-            u = s.get(User, t.user_id)
-            if u is None or not u.active:
-                raise AuthError("bad_token")
-            now = utcnow()
-            if t.last_used is None or now - t.last_used > dt.timedelta(minutes=1):
-                t.last_used = now
-            return _principal(u)
+        t = self.records.token(_sha(secret))
+        if t is None or t.revoked_at is not None or not hmac.compare_digest(t.token_hash, _sha(secret)):
+            raise AuthError("bad_token")
+        u = self.records.get(t.user_id)
+        if u is None or not u.active:
+            raise AuthError("bad_token")
+        now = utcnow()
+        if t.last_used is None or now - t.last_used > dt.timedelta(minutes=1):
+            self.records.touch_token(t.id, now)
+        return _principal(u)

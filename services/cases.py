@@ -12,9 +12,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from config.settings import Settings
 from services.access import (
     Level,
@@ -29,32 +26,40 @@ from services.access import (
 from services.auth import Principal
 from services.case_inputs import CaseChange, CaseIn, GrantIn, InterviewIn, LocationIn, MovementIn, NoteIn
 from services.errors import Forbidden, InvalidInput, NotFound
-from store.accounts import User
+from store.accounts import AccountRecords
 from store.audit import AuditEntry, AuditLog
-from store.cases import Applicant, Case, CaseGrant, CaseNote, CaseVerification, Interview, Location, Movement
-from store.db import Database
+from store.cases import Case, CaseRecords
 from store.documents import DocumentStore
 from store.index.query import Permission
 from store.jobs import Jobs
-from store.models import Document, utcnow
+from store.models import Document
 
 CASE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 class CaseService:
-    def __init__(self, db: Database, store: DocumentStore, audit: AuditLog, settings: Settings, jobs: Jobs) -> None:
-        self.db = db
+    def __init__(
+        self,
+        records: CaseRecords,
+        accounts: AccountRecords,
+        store: DocumentStore,
+        audit: AuditLog,
+        settings: Settings,
+        jobs: Jobs,
+    ) -> None:
+        self.records = records
+        self.accounts = accounts
         self.jobs = jobs
         self.store = store
         self.audit = audit
         self.settings = settings
 
     # ---- helpers ---------------------------------------------------------------------------------
-    def _load(self, s: Session, p: Principal, case_id: str, action: str, needed: Level) -> tuple[Case, Level]:
+    def _load(self, p: Principal, case_id: str, action: str, needed: Level) -> tuple[Case, Level]:
         """The case if this user may do ``action`` on it; otherwise audited as denied and refused."""
         well_formed = bool(CASE_ID.match(case_id or ""))
-        case = s.get(Case, case_id) if well_formed else None
-        level = case_level(s, p, case) if case else None
+        case = self.records.get(case_id) if well_formed else None
+        level = case_level(self.records, p, case) if case else None
         if case is None or level is None:
             # a missing case and one the user may not see take the same path (one audit record each),
             # so neither the answer nor its timing tells them apart
@@ -66,11 +71,11 @@ class CaseService:
             raise Forbidden("case_level")
         return case, level
 
-    def _user_id(self, s: Session, username: str | None) -> int | None:
+    def _user_id(self, username: str | None) -> int | None:
         if not username:
             return None
-        u = s.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
-        if u is None:
+        u = self.accounts.by_name(username)
+        if u is None or not u.active:
             raise InvalidInput("unknown_user")
         return u.id
 
@@ -78,89 +83,69 @@ class CaseService:
     def create(self, p: Principal, data: CaseIn) -> dict[str, Any]:
         if not may_create_case(p, data.division):
             raise Forbidden("case_create")
-        with self.db.session() as s:
-            if s.scalars(select(Case.id).where(Case.reference == data.reference)).first():
-                raise InvalidInput("case_exists")
-            officer = self._user_id(s, data.assigned_officer)
-            case = Case(
-                id=secrets.token_hex(16),
-                reference=data.reference,
-                registered_on=data.registered_on,
-                procedure=data.procedure,
-                division=data.division,
-                assigned_officer_id=officer,
-                status="assigned" if officer else "registered",
-                created_by=p.username,
-            )
-            s.add(case)
-            s.flush()
-            for a in data.applicants:
-                s.add(Applicant(case_id=case.id, **a.model_dump()))
-            self.audit.append([AuditEntry(p.username, "case.create", case.id)], s)
-            return self._view(s, case, case_level(s, p, case) or "registration")
+        if self.records.reference_taken(data.reference):
+            raise InvalidInput("case_exists")
+        officer = self._user_id(data.assigned_officer)
+        case = Case(
+            id=secrets.token_hex(16),
+            reference=data.reference,
+            registered_on=data.registered_on,
+            procedure=data.procedure,
+            division=data.division,
+            assigned_officer_id=officer,
+            status="assigned" if officer else "registered",
+            created_by=p.username,
+        )
+        applicants = [a.model_dump() for a in data.applicants]
+        case = self.records.create(case, applicants, [AuditEntry(p.username, "case.create", case.id)])
+        return self._view(case, case_level(self.records, p, case) or "registration")
 
     def list_cases(self, p: Principal, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            ids = visible_case_ids(s, p, "location")
-            if not ids:
-                return []
-            cases = list(
-                s.scalars(
-                    select(Case)
-                    .where(Case.id.in_(ids))
-                    .order_by(Case.registered_on.desc(), Case.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
-            )
-            self.audit.append([AuditEntry(p.username, "case.list", c.id) for c in cases])
-            return [self._summary(s, c, case_level(s, p, c) or "location") for c in cases]
+        ids = visible_case_ids(self.records, p, "location")
+        if not ids:
+            return []
+        cases = self.records.page(ids, limit, offset)
+        self.audit.append([AuditEntry(p.username, "case.list", c.id) for c in cases])
+        return [self._summary(c, case_level(self.records, p, c) or "location") for c in cases]
 
     def get(self, p: Principal, case_id: str) -> dict[str, Any]:
-        with self.db.session() as s:
-            case, level = self._load(s, p, case_id, "case.view", "location")
-            self.audit.append([AuditEntry(p.username, "case.view", case.id)])
-            return self._view(s, case, level)
+        case, level = self._load(p, case_id, "case.view", "location")
+        self.audit.append([AuditEntry(p.username, "case.view", case.id)])
+        return self._view(case, level)
 
     def change(self, p: Principal, case_id: str, change: CaseChange) -> dict[str, Any]:
-        with self.db.session() as s:
-            case, level = self._load(s, p, case_id, "case.update", "registration")
-            if change.assigned_officer is not None:
-                if not may_assign(p, case):
-                    raise Forbidden("case_assign")
-                case.assigned_officer_id = self._user_id(s, change.assigned_officer)
-                if case.status == "registered":
-                    case.status = "assigned"
-            if change.status or change.procedure or change.decision_document_id:
-                if level != "full":
-                    raise Forbidden("case_level")
-                case.status = change.status or case.status
-                case.procedure = change.procedure or case.procedure
-                case.decision_document_id = change.decision_document_id or case.decision_document_id
-            self.audit.append([AuditEntry(p.username, "case.update", case.id)], s)
-            return self._view(s, case, case_level(s, p, case) or level)
+        case, level = self._load(p, case_id, "case.update", "registration")
+        values: dict[str, Any] = {}
+        if change.assigned_officer is not None:
+            if not may_assign(p, case):
+                raise Forbidden("case_assign")
+            values["assigned_officer_id"] = self._user_id(change.assigned_officer)
+            if case.status == "registered":
+                values["status"] = "assigned"
+        if change.status or change.procedure or change.decision_document_id:
+            if level != "full":
+                raise Forbidden("case_level")
+            values["status"] = change.status or values.get("status", case.status)
+            values["procedure"] = change.procedure or case.procedure
+            values["decision_document_id"] = change.decision_document_id or case.decision_document_id
+        case = self.records.update(case.id, values, [AuditEntry(p.username, "case.update", case.id)])
+        return self._view(case, case_level(self.records, p, case) or level)
 
     def add_interview(self, p: Principal, case_id: str, data: InterviewIn) -> None:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.interview.add", "full")
-            s.add(Interview(case_id=case.id, recorded_by=p.username, **data.model_dump()))
-            if case.status in ("registered", "assigned"):
-                case.status = "interviewed"
-            self.audit.append([AuditEntry(p.username, "case.interview.add", case.id)], s)
+        case, _ = self._load(p, case_id, "case.interview.add", "full")
+        audit = [AuditEntry(p.username, "case.interview.add", case.id)]
+        self.records.add_interview(case.id, data.model_dump(), p.username, audit)
 
     def add_note(self, p: Principal, case_id: str, data: NoteIn) -> None:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.note.add", "full")
-            s.add(CaseNote(case_id=case.id, text=data.text, author=p.username))
-            self.audit.append([AuditEntry(p.username, "case.note.add", case.id)], s)
+        case, _ = self._load(p, case_id, "case.note.add", "full")
+        self.records.add_note(case.id, data.text, p.username, [AuditEntry(p.username, "case.note.add", case.id)])
 
     def add_document(self, p: Principal, case_id: str, title: str, data: bytes, filename: str) -> int:
         """A document of the case, through the same ingest path as every upload (original archived first,
         any format, OCR); returns the ingest job id. The case id rides with the job, never the file name."""
         from ingest.uploads import UploadFields, submit
 
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.document.add", "registration")
+        case, _ = self._load(p, case_id, "case.document.add", "registration")
         if len(data) > self.settings.max_upload_bytes:
             raise InvalidInput("too_large", max=self.settings.max_upload_bytes)
         fields = UploadFields(kind="case_document", case_id=case.id, title=title or None, doc_type="case_document")
@@ -172,9 +157,8 @@ class CaseService:
     def check_verify(self, p: Principal, case_id: str) -> dt.date | None:
         """Refused (and audited) unless the user may work on the whole case; returns the date of the case's
         decision, when there is one (the default "as of" date of a verification)."""
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.verification.add", "full")
-            decision_id = case.decision_document_id
+        case, _ = self._load(p, case_id, "case.verification.add", "full")
+        decision_id = case.decision_document_id
         if not decision_id:
             return None
         try:
@@ -186,186 +170,136 @@ class CaseService:
     def verify_context(self, p: Principal, case_id: str) -> dict[str, Any]:
         """What the verification page shows of its case: the reference and the applicants' nationalities (the
         country checked by default). Only for those who may verify on the case; audited like any read."""
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.verification.open", "full")
-            applicants = s.scalars(select(Applicant).where(Applicant.case_id == case.id).order_by(Applicant.id))
-            nationalities = list(dict.fromkeys(a.nationality for a in applicants if a.nationality))
-            self.audit.append([AuditEntry(p.username, "case.verification.open", case.id)], s)
-            return {"id": case.id, "reference": case.reference, "nationalities": nationalities}
+        case, _ = self._load(p, case_id, "case.verification.open", "full")
+        applicants = self.records.applicants(case.id)
+        nationalities = list(dict.fromkeys(a.nationality for a in applicants if a.nationality))
+        self.audit.append([AuditEntry(p.username, "case.verification.open", case.id)])
+        return {"id": case.id, "reference": case.reference, "nationalities": nationalities}
 
     def save_verification(self, p: Principal, case_id: str, request: dict[str, Any], result: dict[str, Any]) -> int:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.verification.add", "full")
-            row = CaseVerification(case_id=case.id, created_by=p.username, request=request, result=result)
-            s.add(row)
-            s.flush()
-            self.audit.append([AuditEntry(p.username, "case.verification.add", case.id)], s)
-            return row.id
+        case, _ = self._load(p, case_id, "case.verification.add", "full")
+        audit = [AuditEntry(p.username, "case.verification.add", case.id)]
+        return self.records.add_verification(case.id, p.username, request, result, audit)
 
     def verifications(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.verification.list", "full")
-            rows = s.scalars(
-                select(CaseVerification).where(CaseVerification.case_id == case.id).order_by(CaseVerification.id.desc())
-            )
-            out = [
-                {
-                    "id": r.id,
-                    "created_by": r.created_by,
-                    "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
-                    "facts": len(r.result.get("facts", [])),
-                    "statuses": [f["status"] for f in r.result.get("facts", [])],
-                }
-                for r in rows
-            ]
-            self.audit.append([AuditEntry(p.username, "case.verification.list", case.id)], s)
-            return out
+        case, _ = self._load(p, case_id, "case.verification.list", "full")
+        out = [
+            {
+                "id": r.id,
+                "created_by": r.created_by,
+                "created_at": r.created_at.isoformat(timespec="seconds") + "Z",
+                "facts": len(r.result.get("facts", [])),
+                "statuses": [f["status"] for f in r.result.get("facts", [])],
+            }
+            for r in self.records.verifications(case.id)
+        ]
+        self.audit.append([AuditEntry(p.username, "case.verification.list", case.id)])
+        return out
 
     def verification(self, p: Principal, case_id: str, verification_id: int) -> dict[str, Any]:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.verification.view", "full")
-            row = s.get(CaseVerification, verification_id)
-            if row is None or row.case_id != case.id:
-                raise NotFound(str(verification_id))
-            self.audit.append([AuditEntry(p.username, "case.verification.view", case.id)], s)
-            return {
-                "id": row.id,
-                "case_id": case.id,
-                "reference": case.reference,
-                "created_by": row.created_by,
-                "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
-                "request": row.request,
-                "result": row.result,
-            }
+        case, _ = self._load(p, case_id, "case.verification.view", "full")
+        row = self.records.verification(verification_id)
+        if row is None or row.case_id != case.id:
+            raise NotFound(str(verification_id))
+        self.audit.append([AuditEntry(p.username, "case.verification.view", case.id)])
+        return {
+            "id": row.id,
+            "case_id": case.id,
+            "reference": case.reference,
+            "created_by": row.created_by,
+            "created_at": row.created_at.isoformat(timespec="seconds") + "Z",
+            "request": row.request,
+            "result": row.result,
+        }
 
     def documents(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.documents.view", "registration")
-            docs = self._documents(s, case.id)
-            self.audit.append([AuditEntry(p.username, "case.documents.view", case.id)])
-            return docs
+        case, _ = self._load(p, case_id, "case.documents.view", "registration")
+        docs = self._documents(case.id)
+        self.audit.append([AuditEntry(p.username, "case.documents.view", case.id)])
+        return docs
 
     def timeline(self, p: Principal, case_id: str) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            case, level = self._load(s, p, case_id, "case.timeline.view", "registration")
-            events: list[dict[str, Any]] = [
-                {"at": case.registered_on.isoformat(), "type": "registered", "by": case.created_by}
-            ]
-            for d in self._documents(s, case.id):
-                events.append({"at": d["added"], "type": "document", "by": d["received_by"], "document_id": d["id"]})
-            if level == "full":
-                for i in s.scalars(select(Interview).where(Interview.case_id == case.id)):
-                    events.append({"at": i.held_on.isoformat(), "type": "interview", "by": i.recorded_by})
-                for n in s.scalars(select(CaseNote).where(CaseNote.case_id == case.id)):
-                    events.append({"at": n.created_at.isoformat(timespec="seconds"), "type": "note", "by": n.author})
-            for m in self._movements(s, case.id, 1000):
-                events.append({"at": m["moved_at"], "type": "movement", "by": m["moved_by"], "to": m["to"]})
-            self.audit.append([AuditEntry(p.username, "case.timeline.view", case.id)])
-            return sorted(events, key=lambda e: e["at"])
+        case, level = self._load(p, case_id, "case.timeline.view", "registration")
+        events: list[dict[str, Any]] = [
+            {"at": case.registered_on.isoformat(), "type": "registered", "by": case.created_by}
+        ]
+        for d in self._documents(case.id):
+            events.append({"at": d["added"], "type": "document", "by": d["received_by"], "document_id": d["id"]})
+        if level == "full":
+            for i in self.records.interviews(case.id):
+                events.append({"at": i.held_on.isoformat(), "type": "interview", "by": i.recorded_by})
+            for n in self.records.notes(case.id):
+                events.append({"at": n.created_at.isoformat(timespec="seconds"), "type": "note", "by": n.author})
+        for m in self._movements(case.id, 1000):
+            events.append({"at": m["moved_at"], "type": "movement", "by": m["moved_by"], "to": m["to"]})
+        self.audit.append([AuditEntry(p.username, "case.timeline.view", case.id)])
+        return sorted(events, key=lambda e: e["at"])
 
     # ---- grants ----------------------------------------------------------------------------------
     def grant(self, p: Principal, case_id: str, data: GrantIn) -> None:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.grant", "full")
-            if not may_grant(p, case):
-                raise Forbidden("case_grant")
-            uid = self._user_id(s, data.username)
-            assert uid is not None
-            if uid == p.user_id:
-                raise Forbidden("case_grant")
-            s.add(
-                CaseGrant(
-                    case_id=case.id, user_id=uid, granted_by=p.username, reason=data.reason, expires_on=data.expires_on
-                )
-            )
-            self.audit.append([AuditEntry(p.username, "case.grant", case.id)], s)
+        case, _ = self._load(p, case_id, "case.grant", "full")
+        if not may_grant(p, case):
+            raise Forbidden("case_grant")
+        uid = self._user_id(data.username)
+        assert uid is not None
+        if uid == p.user_id:
+            raise Forbidden("case_grant")
+        audit = [AuditEntry(p.username, "case.grant", case.id)]
+        self.records.grant(case.id, uid, p.username, data.reason, data.expires_on, audit)
 
     def revoke_grant(self, p: Principal, case_id: str, username: str) -> int:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.grant.revoke", "full")
-            if not may_grant(p, case):
-                raise Forbidden("case_grant")
-            uid = self._user_id(s, username)
-            n = 0
-            for g in s.scalars(
-                select(CaseGrant).where(
-                    CaseGrant.case_id == case.id, CaseGrant.user_id == uid, CaseGrant.revoked_at.is_(None)
-                )
-            ):
-                g.revoked_at = utcnow()
-                n += 1
-            self.audit.append([AuditEntry(p.username, "case.grant.revoke", case.id)], s)
-            return n
+        case, _ = self._load(p, case_id, "case.grant.revoke", "full")
+        if not may_grant(p, case):
+            raise Forbidden("case_grant")
+        uid = self._user_id(username)
+        return self.records.revoke_grants(case.id, uid, [AuditEntry(p.username, "case.grant.revoke", case.id)])
 
     # ---- physical files --------------------------------------------------------------------------
     def locations(self) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            return [
-                {"code": loc.code, "name": loc.name, "kind": loc.kind}
-                for loc in s.scalars(select(Location).order_by(Location.code))
-            ]
+        return [{"code": loc.code, "name": loc.name, "kind": loc.kind} for loc in self.records.locations()]
 
     def add_location(self, p: Principal, data: LocationIn) -> None:
         if not p.has("archivist", "admin"):
             raise Forbidden("archivist_only")
-        with self.db.session() as s:
-            if s.scalars(select(Location.id).where(Location.code == data.code)).first():
-                raise InvalidInput("location_exists")
-            s.add(Location(**data.model_dump()))
+        if not self.records.add_location(data.code, data.name, data.kind):
+            raise InvalidInput("location_exists")
 
     def move(self, p: Principal, case_id: str, data: MovementIn) -> dict[str, Any]:
         """Record a movement of the physical file; an office destination is a check-out with a due date."""
-        with self.db.session() as s:
-            case, level = self._load(s, p, case_id, "case.movement.add", "location")
-            if not may_move(p, level):
-                raise Forbidden("case_move")
-            dest = s.scalars(select(Location).where(Location.code == data.to_location)).first()
-            if dest is None:
-                raise InvalidInput("unknown_location")
-            due = None
-            if dest.kind == "office":
-                due = data.due_back or dt.date.today() + dt.timedelta(days=self.settings.checkout_days)
-            s.add(
-                Movement(
-                    case_id=case.id,
-                    from_location_id=case.location_id,
-                    to_location_id=dest.id,
-                    moved_by=p.username,
-                    reason=data.reason,
-                    due_back=due,
-                )
-            )
-            case.location_id = dest.id
-            case.due_back = due
-            case.checked_out_to = (data.borrower or p.username) if dest.kind == "office" else None
-            self.audit.append([AuditEntry(p.username, "case.movement.add", case.id)], s)
-            return self._whereabouts(s, case)
+        case, level = self._load(p, case_id, "case.movement.add", "location")
+        if not may_move(p, level):
+            raise Forbidden("case_move")
+        dest = self.records.location_by_code(data.to_location)
+        if dest is None:
+            raise InvalidInput("unknown_location")
+        due = None
+        if dest.kind == "office":
+            due = data.due_back or dt.date.today() + dt.timedelta(days=self.settings.checkout_days)
+        borrower = (data.borrower or p.username) if dest.kind == "office" else None
+        audit = [AuditEntry(p.username, "case.movement.add", case.id)]
+        case = self.records.move(case.id, dest, p.username, data.reason, due, borrower, audit)
+        return self._whereabouts(case)
 
     def where_is(self, p: Principal, case_id: str) -> dict[str, Any]:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.location.view", "location")
-            self.audit.append([AuditEntry(p.username, "case.location.view", case.id)])
-            return self._whereabouts(s, case)
+        case, _ = self._load(p, case_id, "case.location.view", "location")
+        self.audit.append([AuditEntry(p.username, "case.location.view", case.id)])
+        return self._whereabouts(case)
 
     def movements(self, p: Principal, case_id: str, limit: int = 200) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            case, _ = self._load(s, p, case_id, "case.movements.view", "location")
-            self.audit.append([AuditEntry(p.username, "case.movements.view", case.id)])
-            return self._movements(s, case.id, limit)
+        case, _ = self._load(p, case_id, "case.movements.view", "location")
+        self.audit.append([AuditEntry(p.username, "case.movements.view", case.id)])
+        return self._movements(case.id, limit)
 
     def overdue(self, p: Principal, today: dt.date | None = None, limit: int = 500) -> list[dict[str, Any]]:
         if not p.has("archivist"):
             raise Forbidden("archivist_only")
-        today = today or dt.date.today()
-        with self.db.session() as s:
-            cases = list(s.scalars(select(Case).where(Case.due_back < today).order_by(Case.due_back).limit(limit)))
-            self.audit.append([AuditEntry(p.username, "case.overdue.list", c.id) for c in cases])
-            return [{"id": c.id, "reference": c.reference, **self._whereabouts(s, c)} for c in cases]
+        cases = self.records.overdue(today or dt.date.today(), limit)
+        self.audit.append([AuditEntry(p.username, "case.overdue.list", c.id) for c in cases])
+        return [{"id": c.id, "reference": c.reference, **self._whereabouts(c)} for c in cases]
 
     # ---- documents of cases in search and downloads ----------------------------------------------
     def search_permission(self, p: Principal) -> Permission:
-        with self.db.session() as s:
-            return Permission(case_ids=visible_case_ids(s, p, "registration"))
+        return Permission(case_ids=visible_case_ids(self.records, p, "registration"))
 
     def missing_document(self, p: Principal, doc_id: str, action: str) -> None:
         """A document id that names nothing: audited like a refused one (same work, same answer)."""
@@ -375,9 +309,8 @@ class CaseService:
         """A case document is readable at registration level or above; every read is audited."""
         if d.kind != "case_document":
             return
-        with self.db.session() as s:
-            case = s.get(Case, d.case_id) if d.case_id else None
-            level = case_level(s, p, case) if case else None
+        case = self.records.get(d.case_id) if d.case_id else None
+        level = case_level(self.records, p, case) if case else None
         if not at_least(level, "registration"):
             self.audit.append([AuditEntry(p.username, action, d.case_id, d.id, outcome="denied")])
             raise NotFound(d.id)
@@ -401,21 +334,21 @@ class CaseService:
         )
 
     # ---- views -----------------------------------------------------------------------------------
-    def _summary(self, s: Session, c: Case, level: Level) -> dict[str, Any]:
+    def _summary(self, c: Case, level: Level) -> dict[str, Any]:
         out: dict[str, Any] = {"id": c.id, "reference": c.reference, "division": c.division, "access": level}
-        out.update(self._whereabouts(s, c))
+        out.update(self._whereabouts(c))
         if at_least(level, "registration"):
             out["status"] = c.status
             out["procedure"] = c.procedure
             out["registered_on"] = c.registered_on.isoformat()
-            out["applicants"] = [a.full_name for a in s.scalars(select(Applicant).where(Applicant.case_id == c.id))]
+            out["applicants"] = [a.full_name for a in self.records.applicants(c.id)]
         return out
 
-    def _view(self, s: Session, c: Case, level: Level) -> dict[str, Any]:
-        out = self._summary(s, c, level)
+    def _view(self, c: Case, level: Level) -> dict[str, Any]:
+        out = self._summary(c, level)
         if not at_least(level, "registration"):
             return out
-        officer = s.get(User, c.assigned_officer_id) if c.assigned_officer_id else None
+        officer = self.accounts.get(c.assigned_officer_id) if c.assigned_officer_id else None
         out["assigned_officer"] = officer.username if officer else None
         out["decision_document_id"] = c.decision_document_id
         out["applicants"] = [
@@ -425,9 +358,9 @@ class CaseService:
                 "nationality": a.nationality,
                 "languages": a.languages,
             }
-            for a in s.scalars(select(Applicant).where(Applicant.case_id == c.id))
+            for a in self.records.applicants(c.id)
         ]
-        out["documents"] = self._documents(s, c.id)
+        out["documents"] = self._documents(c.id)
         if level == "full":
             out["interviews"] = [
                 {
@@ -436,51 +369,38 @@ class CaseService:
                     "transcript": i.transcript,
                     "recorded_by": i.recorded_by,
                 }
-                for i in s.scalars(select(Interview).where(Interview.case_id == c.id).order_by(Interview.held_on))
+                for i in self.records.interviews(c.id)
             ]
             out["notes"] = [
                 {"text": n.text, "author": n.author, "created_at": n.created_at.isoformat(timespec="seconds")}
-                for n in s.scalars(select(CaseNote).where(CaseNote.case_id == c.id).order_by(CaseNote.id))
+                for n in self.records.notes(c.id)
             ]
         return out
 
-    def _documents(self, s: Session, case_id: str) -> list[dict[str, Any]]:
-        from store.models import Receipt
+    def _documents(self, case_id: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": d.id,
+                "title": d.title,
+                "added": d.added.isoformat(timespec="seconds"),
+                "version": d.version,
+                "sha256": d.sha256,
+                "received_by": received_by,
+            }
+            for d, received_by in self.records.documents(case_id)
+        ]
 
-        docs = s.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.seq))
-        out = []
-        for d in docs:
-            receipt = s.scalars(
-                select(Receipt).where(Receipt.document_id == d.id).order_by(Receipt.id).limit(1)
-            ).first()
-            out.append(
-                {
-                    "id": d.id,
-                    "title": d.title,
-                    "added": d.added.isoformat(timespec="seconds"),
-                    "version": d.version,
-                    "sha256": d.sha256,
-                    "received_by": receipt.received_by if receipt else None,
-                }
-            )
-        return out
-
-    def _whereabouts(self, s: Session, c: Case) -> dict[str, Any]:
-        loc = s.get(Location, c.location_id) if c.location_id else None
+    def _whereabouts(self, c: Case) -> dict[str, Any]:
+        loc = self.records.location(c.location_id) if c.location_id else None
         return {
             "location": {"code": loc.code, "name": loc.name, "kind": loc.kind} if loc else None,
             "checked_out_to": c.checked_out_to,
             "due_back": c.due_back.isoformat() if c.due_back else None,
         }
 
-    def _movements(self, s: Session, case_id: str, limit: int) -> list[dict[str, Any]]:
-        rows = s.scalars(
-            select(Movement)
-            .where(Movement.case_id == case_id)
-            .order_by(Movement.moved_at.desc(), Movement.id.desc())
-            .limit(limit)
-        )
-        codes = {loc.id: loc.code for loc in s.scalars(select(Location))}
+    def _movements(self, case_id: str, limit: int) -> list[dict[str, Any]]:
+        rows = self.records.movements(case_id, limit)
+        codes = self.records.location_codes()
         return [
             {
                 "moved_at": m.moved_at.isoformat(timespec="seconds"),

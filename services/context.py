@@ -18,16 +18,20 @@ from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
 from services.verify import Verifier
 from services.verify_meaning import Meaning
+from store.accounts import AccountRecords
 from store.actor_entries import ActorEntries
 from store.archive import Archive
 from store.audit import AuditKey, AuditLog, Checkpoints
+from store.cases import CaseRecords
 from store.crawls import CrawlRuns
 from store.db import Database
+from store.decisions import DecisionRecords
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
 from store.jobs import Jobs
 from store.passages import PassageStore
 from store.places import PlaceEntries
+from store.reports import ReportRecords
 from store.thesaurus import ThesaurusEntries
 
 
@@ -62,7 +66,7 @@ class AppContext:
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.sqlalchemy_url)
+        db = Database.for_settings(settings)
         store = DocumentStore(db, Archive(settings.archive_dir))
         index = open_index(settings)
         if getattr(index, "fresh", False) and store.count():
@@ -72,7 +76,8 @@ class AppContext:
         jobs = Jobs(db)
         actor_entries = ActorEntries(db)
         crawls = CrawlRuns(db)
-        accounts = Accounts(db, settings, audit)
+        account_records = AccountRecords(db, audit)
+        accounts = Accounts(account_records, settings)
         return cls(
             settings,
             db,
@@ -81,15 +86,15 @@ class AppContext:
             Indexer(store, index),
             accounts,
             audit,
-            CaseService(db, store, audit, settings, jobs),
+            CaseService(CaseRecords(db, audit), account_records, store, audit, settings, jobs),
             PlaceDesk(PlaceEntries(db)),
             ThesaurusDesk(ThesaurusEntries(db), actor_entries),
             ActorDesk(actor_entries),
             jobs,
             crawls,
             CrawlDesk(crawls, store, settings),
-            ReportDesk(db, store, accounts),
-            DecisionDesk(db, store, index, settings),
+            ReportDesk(ReportRecords(db), store, accounts),
+            DecisionDesk(DecisionRecords(db), store, index, settings),
             DenseSearch(
                 PassageStore(db),
                 E5Embedder(settings.data_dir / "models", settings.embed_threads),

@@ -17,14 +17,12 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from analyzers.decisions import STRUCTURE_VERSION, structure
 from config.sources import source_name, sources
 from services.auth import Principal
 from services.errors import Forbidden, InvalidInput, NotFound
-from store.db import Database
-from store.decisions import DecisionCorrection, DecisionStructure
+from store.decisions import DecisionCorrection, DecisionRecords
 from store.documents import DocumentStore
 from store.index import SearchIndex
 from store.index.analysis import analyze
@@ -115,35 +113,19 @@ def _text_of(value: Any) -> str:
 
 
 class DecisionDesk:
-    def __init__(self, db: Database, store: DocumentStore, index: SearchIndex, settings: Any) -> None:
-        self.db, self.store, self.index, self.settings = db, store, index, settings
+    def __init__(self, records: DecisionRecords, store: DocumentStore, index: SearchIndex, settings: Any) -> None:
+        self.records, self.store, self.index, self.settings = records, store, index, settings
         self._cache: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}  # id -> (version key, view)
 
     # ---- structure --------------------------------------------------------------------------------
     def _read(self, d: Document) -> dict[str, Any]:
         """The stored reading of this version of the decision, made now if missing or outdated."""
-        with self.db.session() as s:
-            row = s.get(DecisionStructure, d.id)
-            if row is not None and row.sha256 == d.sha256 and row.version == STRUCTURE_VERSION:
-                return dict(row.data)
-            data = structure(d.text, d.title, d.court, d.outcome).to_json()
-            if row is None:
-                s.add(DecisionStructure(document_id=d.id, sha256=d.sha256 or "", version=STRUCTURE_VERSION, data=data))
-            else:
-                row.sha256, row.version, row.data = d.sha256 or "", STRUCTURE_VERSION, data
-            return data
-
-    def _corrections(self, ids: Iterable[str]) -> dict[str, list[DecisionCorrection]]:
-        out: dict[str, list[DecisionCorrection]] = defaultdict(list)
-        with self.db.session() as s:
-            for c in s.scalars(
-                select(DecisionCorrection)
-                .where(DecisionCorrection.document_id.in_(list(ids)))
-                .order_by(DecisionCorrection.id)
-            ):
-                s.expunge(c)
-                out[c.document_id].append(c)
-        return out
+        row = self.records.structure(d.id)
+        if row is not None and row.sha256 == d.sha256 and row.version == STRUCTURE_VERSION:
+            return dict(row.data)
+        data = structure(d.text, d.title, d.court, d.outcome).to_json()
+        self.records.save_structure(d.id, d.sha256 or "", STRUCTURE_VERSION, data)
+        return data
 
     def view(self, d: Document, corrections: list[DecisionCorrection] | None = None) -> dict[str, Any]:
         """Field → {value, excerpt of the text it came from, origin}; corrections applied on top."""
@@ -165,7 +147,7 @@ class DecisionDesk:
         grounds = [
             {"value": g["value"], "excerpt": d.text[g["start"] : g["end"]], "origin": "text"} for g in data["grounds"]
         ]
-        for c in corrections if corrections is not None else self._corrections([d.id]).get(d.id, []):
+        for c in corrections if corrections is not None else self.records.corrections([d.id]).get(d.id, []):
             if c.field == "grounds":
                 grounds = [{"value": g, "excerpt": None, "origin": "correction"} for g in (c.value or [])]
             else:
@@ -220,24 +202,12 @@ class DecisionDesk:
                 dt.date.fromisoformat(value)
             except ValueError as exc:
                 raise InvalidInput("bad_date") from exc
-        with self.db.session() as s:
-            s.add(DecisionCorrection(document_id=d.id, field=data.field, value=value, note=data.note, user=p.username))
+        self.records.add_correction(d.id, data.field, value, data.note, p.username)
 
     def all_views(self) -> list[dict[str, Any]]:
         """Every decision's view. Kept in memory between calls and rebuilt for a decision only when its
         version or its corrections changed (one small query tells which)."""
-        with self.db.session() as s:
-            current = {
-                doc_id: sha
-                for doc_id, sha in s.execute(select(Document.id, Document.sha256).where(Document.kind == "decision"))
-            }
-            stamps: dict[str, int] = dict(
-                s.execute(
-                    select(DecisionCorrection.document_id, func.max(DecisionCorrection.id)).group_by(
-                        DecisionCorrection.document_id
-                    )
-                ).all()
-            )
+        current, stamps = self.records.stamps()
         stale = [
             i
             for i, sha in current.items()
@@ -245,7 +215,7 @@ class DecisionDesk:
         ]
         if stale:
             docs = self.store.get_many(stale)
-            corrections = self._corrections(stale)
+            corrections = self.records.corrections(stale)
             for d in docs:
                 v = self.view(d, corrections.get(d.id, []))
                 v["published"] = d.published.isoformat() if d.published else None

@@ -15,18 +15,15 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from config.sources import source_name
 from reports.model import Block, ReportDocument, Section
 from services.auth import Accounts, Principal
 from services.citation import euaa_bibliography, euaa_footnote, long_date
 from services.errors import Forbidden, InvalidInput, NotFound
-from store.db import Database
 from store.documents import DocumentStore
 from store.models import Document
-from store.reports import Report, ReportCitation, ReportComment, ReportSection, ReportSnapshot
+from store.reports import Report, ReportCitation, ReportParts, ReportRecords
 
 DISCLAIMER = {
     "fr": (
@@ -118,8 +115,8 @@ def find_passage(text: str, quote: str) -> tuple[int, int] | None:
 
 
 class ReportDesk:
-    def __init__(self, db: Database, store: DocumentStore, accounts: Accounts) -> None:
-        self.db, self.store, self.accounts = db, store, accounts
+    def __init__(self, records: ReportRecords, store: DocumentStore, accounts: Accounts) -> None:
+        self.records, self.store, self.accounts = records, store, accounts
 
     def reviewer_candidates(self, p: Principal) -> list[dict[str, Any]]:
         """Active accounts that may review a report written by ``p`` (everyone allowed but the author)."""
@@ -147,30 +144,23 @@ class ReportDesk:
 
     # ---- reading --------------------------------------------------------------------------------
     def summaries(self) -> list[dict[str, Any]]:
-        with self.db.session() as s:
-            rows = s.scalars(select(Report).order_by(Report.updated_at.desc()).limit(500))
-            return [self._summary(r) for r in rows]
+        return [self._summary(r) for r in self.records.recent(500)]
 
     def writable(self, p: Principal) -> list[dict[str, Any]]:
         """Reports this user may add passages to now (drafts), with their sections."""
         if not may_write(p):
             return []
-        with self.db.session() as s:
-            out = []
-            for r in s.scalars(select(Report).where(Report.status == "draft").order_by(Report.updated_at.desc())):
-                sections = s.scalars(
-                    select(ReportSection).where(ReportSection.report_id == r.id).order_by(ReportSection.position)
-                )
-                out.append({**self._summary(r), "sections": [{"id": x.id, "title": x.title} for x in sections]})
-            return out
+        return [
+            {**self._summary(r), "sections": [{"id": x.id, "title": x.title} for x in sections]}
+            for r, sections in self.records.drafts()
+        ]
 
     def get(self, report_id: int) -> dict[str, Any]:
-        with self.db.session() as s:
-            r = self._report(s, report_id)
-            return self._full(s, r)
+        r = self._report(report_id)
+        return self._full(r, self.records.parts(r.id))
 
-    def _report(self, s: Session, report_id: int) -> Report:
-        r = s.get(Report, report_id)
+    def _report(self, report_id: int) -> Report:
+        r = self.records.get(report_id)
         if r is None:
             raise NotFound(str(report_id))
         return r
@@ -190,19 +180,9 @@ class ReportDesk:
             "updated_at": r.updated_at.isoformat(timespec="seconds") + "Z",
         }
 
-    def _full(self, s: Session, r: Report) -> dict[str, Any]:
-        sections = list(
-            s.scalars(select(ReportSection).where(ReportSection.report_id == r.id).order_by(ReportSection.position))
-        )
-        citations = list(
-            s.scalars(
-                select(ReportCitation)
-                .where(ReportCitation.section_id.in_([x.id for x in sections]))
-                .order_by(ReportCitation.section_id, ReportCitation.position)
-            )
-        )
+    def _full(self, r: Report, parts: ReportParts) -> dict[str, Any]:
+        citations = parts.citations
         docs = {d.id: d for d in self.store.get_many(list({c.document_id for c in citations}))}
-        comments = s.scalars(select(ReportComment).where(ReportComment.report_id == r.id).order_by(ReportComment.id))
         return {
             **self._summary(r),
             "questions": r.questions,
@@ -215,7 +195,7 @@ class ReportDesk:
                     "text": x.text,
                     "citations": [self._citation(c, docs) for c in citations if c.section_id == x.id],
                 }
-                for x in sections
+                for x in parts.sections
             ],
             "comments": [
                 {
@@ -224,7 +204,7 @@ class ReportDesk:
                     "text": c.text,
                     "at": c.created_at.isoformat(timespec="seconds") + "Z",
                 }
-                for c in comments
+                for c in parts.comments
             ],
         }
 
@@ -253,10 +233,10 @@ class ReportDesk:
         }
 
     # ---- writing --------------------------------------------------------------------------------
-    def _editable(self, s: Session, p: Principal, report_id: int) -> Report:
+    def _editable(self, p: Principal, report_id: int) -> Report:
         if not may_write(p):
             raise Forbidden()
-        r = self._report(s, report_id)
+        r = self._report(report_id)
         if r.status == "published":
             raise InvalidInput("report_published")  # reopen it: a new version keeps the published one intact
         return r
@@ -265,46 +245,34 @@ class ReportDesk:
         if not may_write(p):
             raise Forbidden()
         data.reviewers = self._check_reviewers(p, data.reviewers)
-        with self.db.session() as s:
-            r = Report(
-                kind=data.kind,
-                locale=data.locale,
-                title=data.title,
-                country=data.country,
-                reference=data.reference,
-                questions=data.questions,
-                methodology={
-                    "sources": data.sources,
-                    "period": data.period,
-                    "reviewers": data.reviewers,
-                    "text": data.method_text,
-                },
-                disclaimer=data.disclaimer if data.disclaimer is not None else DISCLAIMER[data.locale],
-                created_by=p.username,
-            )
-            s.add(r)
-            s.flush()
-            return r.id
+        r = Report(
+            kind=data.kind,
+            locale=data.locale,
+            title=data.title,
+            country=data.country,
+            reference=data.reference,
+            questions=data.questions,
+            methodology={
+                "sources": data.sources,
+                "period": data.period,
+                "reviewers": data.reviewers,
+                "text": data.method_text,
+            },
+            disclaimer=data.disclaimer if data.disclaimer is not None else DISCLAIMER[data.locale],
+            created_by=p.username,
+        )
+        return self.records.add(r)
 
     def add_section(self, p: Principal, report_id: int, data: SectionIn) -> int:
-        with self.db.session() as s:
-            r = self._editable(s, p, report_id)
-            position = (
-                s.scalar(select(func.max(ReportSection.position)).where(ReportSection.report_id == r.id)) or 0
-            ) + 1
-            section = ReportSection(report_id=r.id, position=position, title=data.title, text=data.text)
-            s.add(section)
-            s.flush()
-            r.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            return section.id
+        r = self._editable(p, report_id)
+        return self.records.add_section(r.id, data.title, data.text)
 
     def edit_section(self, p: Principal, report_id: int, section_id: int, data: SectionIn) -> None:
-        with self.db.session() as s:
-            r = self._editable(s, p, report_id)
-            section = s.get(ReportSection, section_id)
-            if section is None or section.report_id != r.id:
-                raise NotFound(str(section_id))
-            section.title, section.text = data.title, data.text
+        r = self._editable(p, report_id)
+        section = self.records.section(section_id)
+        if section is None or section.report_id != r.id:
+            raise NotFound(str(section_id))
+        self.records.edit_section(section.id, data.title, data.text)
 
     def add_passage(self, p: Principal, report_id: int, data: PassageIn, today: dt.date | None = None) -> int:
         """Pin a passage of a document's current version to a section, as a quotation or a paraphrase."""
@@ -320,103 +288,76 @@ class ReportDesk:
         starts = (d.extra or {}).get("page_starts") or []
         page = sum(1 for x in starts if x <= start) if len(starts) > 1 else None
         paragraph = len(re.findall(r"\n\s*\n", d.text[:start])) + 1
-        with self.db.session() as s:
-            r = self._editable(s, p, report_id)
-            section = s.get(ReportSection, data.section_id)
-            if section is None or section.report_id != r.id:
-                raise NotFound(str(data.section_id))
-            position = (
-                s.scalar(select(func.max(ReportCitation.position)).where(ReportCitation.section_id == section.id)) or 0
-            ) + 1
-            c = ReportCitation(
-                section_id=section.id,
-                position=position,
-                document_id=d.id,
-                document_version=d.version,
-                sha256=d.sha256,
-                mode=data.mode,
-                quote=d.text[start:end],
-                paraphrase=(data.paraphrase or "").strip() or None,
-                start=start,
-                end=end,
-                page=page,
-                paragraph=paragraph,
-                accessed=today or dt.date.today(),
-                added_by=p.username,
-            )
-            s.add(c)
-            s.flush()
-            r.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            return c.id
+        r = self._editable(p, report_id)
+        section = self.records.section(data.section_id)
+        if section is None or section.report_id != r.id:
+            raise NotFound(str(data.section_id))
+        c = ReportCitation(
+            section_id=section.id,
+            document_id=d.id,
+            document_version=d.version,
+            sha256=d.sha256,
+            mode=data.mode,
+            quote=d.text[start:end],
+            paraphrase=(data.paraphrase or "").strip() or None,
+            start=start,
+            end=end,
+            page=page,
+            paragraph=paragraph,
+            accessed=today or dt.date.today(),
+            added_by=p.username,
+        )
+        return self.records.add_citation(r.id, c)
 
     def remove_citation(self, p: Principal, report_id: int, citation_id: int) -> None:
-        with self.db.session() as s:
-            r = self._editable(s, p, report_id)
-            c = s.get(ReportCitation, citation_id)
-            section = s.get(ReportSection, c.section_id) if c else None
-            if c is None or section is None or section.report_id != r.id:
-                raise NotFound(str(citation_id))
-            s.delete(c)
+        r = self._editable(p, report_id)
+        c = self.records.citation(citation_id)
+        section = self.records.section(c.section_id) if c else None
+        if c is None or section is None or section.report_id != r.id:
+            raise NotFound(str(citation_id))
+        self.records.remove_citation(c.id)
 
     # ---- workflow -------------------------------------------------------------------------------
     def submit(self, p: Principal, report_id: int, reviewers: list[str] | None = None) -> None:
         """Into review; reviewers named now replace those named at creation (accounts that may review)."""
-        with self.db.session() as s:
-            r = self._editable(s, p, report_id)
-            if r.status != "draft":
-                raise InvalidInput("report_not_draft")
-            if reviewers is not None:
-                r.methodology = {**r.methodology, "reviewers": self._check_reviewers(p, reviewers)}
-            r.status = "in_review"
-            self._snapshot(s, r, p)
+        r = self._editable(p, report_id)
+        if r.status != "draft":
+            raise InvalidInput("report_not_draft")
+        values: dict[str, Any] = {"status": "in_review"}
+        if reviewers is not None:
+            values["methodology"] = {**r.methodology, "reviewers": self._check_reviewers(p, reviewers)}
+        self.records.change(r.id, values, snapshot=(p.username, self._full))
 
     def comment(self, p: Principal, report_id: int, data: CommentIn) -> None:
-        with self.db.session() as s:
-            r = self._report(s, report_id)
-            if not may_comment(p, {"methodology": r.methodology}):
-                raise Forbidden()
-            s.add(ReportComment(report_id=r.id, version=r.version, author=p.username, text=data.text))
+        r = self._report(report_id)
+        if not may_comment(p, {"methodology": r.methodology}):
+            raise Forbidden()
+        self.records.add_comment(r.id, r.version, p.username, data.text)
 
     def publish(self, p: Principal, report_id: int) -> None:
         """Quality control: a report in review is published by a reviewer, never by its author alone."""
-        with self.db.session() as s:
-            r = self._report(s, report_id)
-            if r.status != "in_review":
-                raise InvalidInput("report_not_in_review")
-            if not may_publish(p, {"status": r.status, "created_by": r.created_by, "methodology": r.methodology}):
-                raise Forbidden("not_a_reviewer")
-            r.status = "published"
-            self._snapshot(s, r, p)
+        r = self._report(report_id)
+        if r.status != "in_review":
+            raise InvalidInput("report_not_in_review")
+        if not may_publish(p, {"status": r.status, "created_by": r.created_by, "methodology": r.methodology}):
+            raise Forbidden("not_a_reviewer")
+        self.records.change(r.id, {"status": "published"}, snapshot=(p.username, self._full))
 
     def reopen(self, p: Principal, report_id: int) -> None:
         """A published report stays as published (its snapshot); the draft becomes version n+1."""
         if not may_write(p):
             raise Forbidden()
-        with self.db.session() as s:
-            r = self._report(s, report_id)
-            if r.status != "published":
-                raise InvalidInput("report_not_published")
-            r.status, r.version = "draft", r.version + 1
-
-    def _snapshot(self, s: Session, r: Report, p: Principal) -> None:
-        s.flush()
-        s.add(
-            ReportSnapshot(
-                report_id=r.id, version=r.version, status=r.status, content=self._full(s, r), created_by=p.username
-            )
-        )
+        r = self._report(report_id)
+        if r.status != "published":
+            raise InvalidInput("report_not_published")
+        self.records.change(r.id, {"status": "draft", "version": r.version + 1})
 
     def snapshot(self, report_id: int, version: int) -> dict[str, Any]:
         """The report as it was published (or last submitted) in that version: what readers received."""
-        with self.db.session() as s:
-            snap = s.scalars(
-                select(ReportSnapshot)
-                .where(ReportSnapshot.report_id == report_id, ReportSnapshot.version == version)
-                .order_by(ReportSnapshot.id.desc())
-            ).first()
-            if snap is None:
-                raise NotFound(f"{report_id}/{version}")
-            return dict(snap.content)
+        content = self.records.snapshot(report_id, version)
+        if content is None:
+            raise NotFound(f"{report_id}/{version}")
+        return content
 
     # ---- rendering ------------------------------------------------------------------------------
     def document(self, report: dict[str, Any], today: dt.date | None = None) -> ReportDocument:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Base
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
 def _register_tables() -> None:
@@ -50,6 +54,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Database:
+        return cls(settings.sqlalchemy_url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -181,6 +181,12 @@ class DocumentStore:
                 s.add(Original(sha256=digest, size=len(data), media_type=media_type, filename=filename[-255:]))
         return digest
 
+    def media_type(self, sha256: str) -> str | None:
+        """The media type an archived original was recorded with."""
+        with self.db.session() as s:
+            o = s.get(Original, sha256)
+            return o.media_type if o else None
+
     def delete(self, doc_id: str) -> None:
         with self.db.session() as s:
             d = s.scalars(select(Document).where(Document.id == doc_id)).one_or_none()
