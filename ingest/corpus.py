@@ -1,10 +1,11 @@
 """Map the record formats of the shared corpus into the document model.
 
 Formats: normalised JSON records (CNDA, EDAL, Luxembourg, Swiss, Belgian, UN treaty bodies, UPR,
-CoE-CPT, US courts), UK Home Office CPIN govspeak HTML bodies, US State Department markdown.
-Known data problems (corpus PROVENANCE) are handled here: placeholder dates are dropped, the CNDA
-decision date is read from the decision text, EDAL's ``country`` (the deciding state) is not taken
-for the country of origin.
+CoE-CPT, US courts), UK Home Office CPIN govspeak HTML bodies, US State Department markdown. Their text
+comes from the extractor registry in the sandbox, as uploads' does (``ingest/sandbox.py``); what is mapped
+here is metadata: provenance, the country the record declares, dates. Known data problems (corpus
+PROVENANCE) are handled here: placeholder dates are dropped, the CNDA decision date is read from the
+decision text, EDAL's ``country`` (the deciding state) is not taken for the country of origin.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
 import pycountry
-from markdown_it import MarkdownIt
 
+from analyzers.gazetteer import country_code
 from config.calendar import MONTHS
+from ingest.extract import Extracted, ExtractError
+from ingest.sandbox import extract_file
 from store.schemas import DocumentCreate
 
 
@@ -59,14 +61,18 @@ def _real_date(value: object) -> dt.date | None:
     return None if d is not None and (d.month, d.day) == (1, 1) else d
 
 
-def country_code(name: str) -> str | None:
-    special = {"drc": "COD", "democratic republic of the congo": "COD", "united kingdom": "GBR"}
-    if name.lower() in special:
-        return special[name.lower()]
+_EXTRACT_ERRORS = {
+    "corrupt_file": "not valid JSON",
+    "unsupported_format": "a record must be a JSON object",
+    "empty_file": "the record has no text",
+}
+
+
+def _extract(data: bytes, filename: str) -> Extracted:
     try:
-        return str(pycountry.countries.lookup(name).alpha_3)
-    except LookupError:
-        return None
+        return extract_file(data, filename=filename)
+    except ExtractError as exc:
+        raise RecordError(_EXTRACT_ERRORS.get(exc.code, exc.code)) from exc
 
 
 def _none(value: object) -> str | None:
@@ -288,18 +294,14 @@ _JSON_MAPPERS: dict[str, Callable[[dict], DocumentCreate]] = {
 }
 
 
-def map_json_record(data: bytes) -> DocumentCreate:
-    try:
-        record = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RecordError(f"not valid JSON: {exc}") from exc
-    if not isinstance(record, dict):
+def map_json_record(data: bytes, filename: str = "record.json") -> DocumentCreate:
+    extracted = _extract(data, filename)
+    if extracted.media_type != "application/json":
         raise RecordError("a record must be a JSON object")
+    record = {**extracted.metadata, "text": extracted.text}
     mapper = _JSON_MAPPERS.get(str(record.get("_source")))
     if mapper is None:
         raise RecordError(f"unknown record source {record.get('_source')!r}")
-    if not isinstance(record.get("text"), str) or not record["text"].strip():
-        raise RecordError("the record has no text")
     try:
         return mapper(record)
     except (KeyError, ValueError, TypeError) as exc:
@@ -311,22 +313,6 @@ def map_json_record(data: bytes) -> DocumentCreate:
 _CPIN_NAME = re.compile(
     r"CPIN_(?P<country>[A-Za-z]+)_(?P<topic>.+?)(?:_v(?P<version>[\d.]+)_(?P<mon>[A-Z][a-z]{2})(?P<year>\d{4}))?(?:\.excerpt)?\.html$"
 )
-_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "td", "th", "blockquote", "div")
-
-
-def html_text(data: bytes) -> str:
-    # decode first: lxml would read bytes without a charset declaration as Latin-1 ("Sudanâs")
-    root = lxml.html.fromstring(data.decode("utf-8", errors="replace"))
-    for bad in root.xpath("//script|//style|//nav|//noscript"):
-        bad.drop_tree()
-    parts = []
-    for el in root.iter(*_BLOCKS):
-        if el.tag == "div" and len(el):
-            continue
-        t = " ".join(el.text_content().split())
-        if t:
-            parts.append(t)
-    return "\n\n".join(parts)
 
 
 def map_cpin(path: Path, data: bytes, url: str | None) -> DocumentCreate:
@@ -338,9 +324,7 @@ def map_cpin(path: Path, data: bytes, url: str | None) -> DocumentCreate:
     published = None
     if m.group("year"):
         published = dt.date(int(m.group("year")), _EN_MONTHS[m.group("mon").lower()], 1)
-    text = html_text(data)
-    if not text:
-        raise RecordError("the CPIN body has no text")
+    text = _extract(data, path.name).text
     code = country_code(country)
     title = f"Country policy and information note: {topic}, {country}"
     if m.group("version"):
@@ -363,12 +347,6 @@ def map_cpin(path: Path, data: bytes, url: str | None) -> DocumentCreate:
 # ---- US State Department (markdown) -----------------------------------------------------------------
 
 _USDOS_NAME = re.compile(r"US-SR-(?P<year>\d{4})-(?P<country>[A-Za-z]+)(?:\.excerpt)?\.md$")
-_MD = MarkdownIt()
-
-
-def markdown_text(data: bytes) -> str:
-    rendered = _MD.render(data.decode("utf-8"))
-    return html_text(f"<div>{rendered}</div>".encode()) if rendered.strip() else ""
 
 
 def map_usdos(path: Path, data: bytes) -> DocumentCreate:
@@ -378,9 +356,7 @@ def map_usdos(path: Path, data: bytes) -> DocumentCreate:
     country, year = m.group("country"), m.group("year")
     code = country_code(country)
     name = pycountry.countries.get(alpha_3=code).name if code else country
-    text = markdown_text(data)
-    if not text:
-        raise RecordError("the report has no text")
+    text = _extract(data, path.name).text
     return DocumentCreate(
         kind="coi",
         title=f"{year} Country Reports on Human Rights Practices: {name}",
@@ -439,7 +415,7 @@ def map_file(path: Path, urls: dict[str, str] | None = None) -> CorpusItem:
         if path.as_posix().endswith(rel):
             url = u
     if path.suffix == ".json":
-        return CorpusItem(path, "application/json", data, map_json_record(data))
+        return CorpusItem(path, "application/json", data, map_json_record(data, path.name))
     if path.suffix == ".html" and path.name.startswith("CPIN_"):
         return CorpusItem(path, "text/html", data, map_cpin(path, data, url))
     if path.suffix == ".md" and path.name.startswith("US-SR-"):

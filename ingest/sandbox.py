@@ -4,7 +4,8 @@ A small pool of long-lived workers (``ingest/extract/worker.py --serve``) import
 file is written to a private temporary directory and handed to an idle worker. A worker that overruns
 the time limit is killed (``parse_timeout``), one that dies or runs out of memory is replaced
 (``too_large_to_parse``); either way the failure is this file's only. Workers are recycled every few
-hundred files. Plain text never needs a parser and is decoded here.
+hundred files. Uploads and corpus records alike come here; plain text never needs a parser and is decoded
+here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import Child, Extracted, ExtractError, Options, detect, text
+from ingest.extract import Child, Extracted, ExtractError, Options, choose, detect
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -62,12 +63,11 @@ class _Worker:
             preexec_fn=_limits(memory_bytes),  # noqa: PLW1509 - limits must be set in the child
         )
 
-    def ask(self, path: Path, options: Options, timeout_s: float) -> dict[str, Any]:
+    def ask(self, path: Path, options: Options, timeout_s: float, filename: str | None) -> dict[str, Any]:
         assert self.proc.stdin and self.proc.stdout
+        request = {"path": str(path), "filename": filename, "options": dataclasses.asdict(options)}
         try:
-            self.proc.stdin.write(
-                (json.dumps({"path": str(path), "options": dataclasses.asdict(options)}) + "\n").encode()
-            )
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
         except BrokenPipeError as exc:
             raise ExtractError("too_large_to_parse") from exc
@@ -101,7 +101,9 @@ class SandboxPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
 
-    def extract(self, data: bytes, options: Options, timeout_s: float = TIMEOUT_S) -> dict[str, Any]:
+    def extract(
+        self, data: bytes, options: Options, timeout_s: float = TIMEOUT_S, filename: str | None = None
+    ) -> dict[str, Any]:
         worker = self.idle.get()
         try:
             if worker is None or not worker.alive():
@@ -114,7 +116,7 @@ class SandboxPool:
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
-                answer = worker.ask(Path(name), options, timeout_s)
+                answer = worker.ask(Path(name), options, timeout_s, filename)
             finally:
                 os.unlink(name)
             if answer.get("fatal"):
@@ -145,13 +147,16 @@ def pool() -> SandboxPool:
         return _pool
 
 
-def extract_file(data: bytes, options: Options | None = None, timeout_s: float = TIMEOUT_S) -> Extracted:
-    """Plain text is decoded here (no parser involved); every other format is parsed in the sandbox."""
+def extract_file(
+    data: bytes, options: Options | None = None, timeout_s: float = TIMEOUT_S, filename: str | None = None
+) -> Extracted:
+    """Plain text is decoded here (no parser involved); every other format is parsed in the sandbox.
+    ``filename`` only refines a generic type (a text file named ``.md`` is Markdown)."""
     options = options or Options()
-    if detect(data) == "text/plain":
-        return text.extract(data)
-    out = pool().extract(data, options, timeout_s)
+    if (extractor := choose(detect(data), filename)).in_process:
+        return extractor.read(data, options)
+    out = pool().extract(data, options, timeout_s, filename)
     if "error" in out:
         raise ExtractError(out["error"])
     children = [Child(c["filename"], base64.b64decode(c["data"])) for c in out["children"]]
-    return Extracted(out["media_type"], out["pages"], out["title"], children, out.get("published"))
+    return Extracted(out["media_type"], out["pages"], out["title"], children, out["published"], out["metadata"])

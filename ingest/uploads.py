@@ -131,7 +131,7 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
     fields = UploadFields.model_validate(job_fields | sealed)
     options = JobOptions.model_validate(job.options or {})
     try:
-        extracted = extract(data, Options(ocr=options.ocr, ocr_languages=list(options.ocr_languages)))
+        extracted = extract(data, Options(options.ocr, list(options.ocr_languages)), filename=job.filename)
     except ExtractError as exc:
         jobs.finish(job.id, "failed", exc.code, media_type=detect(data))
         return

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ingest.extract import formats
 from ingest.uploads import JobOptions, UploadFields, submit
 from search_api.admin_routes import RowId
 from search_api.auth import CurrentUser, ctx_of
@@ -111,7 +112,7 @@ def job_json(c: AppContext, job: IngestJob, redact: bool = False) -> dict[str, A
 async def upload(
     user: CurrentUser,
     c: Ctx,
-    files: Annotated[list[UploadFile], File(description="PDF (text layer), DOCX, HTML, text/Markdown, e-mail (.eml)")],
+    files: Annotated[list[UploadFile], File(description=formats())],
     kind: Annotated[str, Form(pattern="^(coi|decision)$")] = "coi",
     title: Annotated[str, Form(max_length=500)] = "",
     countries: Annotated[str, Form(max_length=200, description="ISO alpha-3, comma-separated")] = "",

@@ -1,13 +1,24 @@
-"""Text extraction, one module per format, chosen by the file's content (magic bytes), never its name.
+"""Text extraction: one module per format, each declaring an ``EXTRACTOR``; the registry finds them.
 
-``extract(data, media_type)`` runs in the sandboxed worker process (``ingest/sandbox.py``); it returns the
-text per page, a title when the file says one, and children (e-mail attachments). A file that cannot be
-read raises ``ExtractError`` with a code the user sees translated.
+A file's media type comes from its content (magic bytes, ``detect``), never its name; each extractor
+declares the media types it reads, and may *refine* a generic type by the file's extension (a text file
+named ``.md`` is Markdown): that is the only use of a name, and it never turns one format into another.
+For a file, every extractor gives a score and the best one reads it (``choose``). ``extract`` runs in the
+sandboxed worker process (``ingest/sandbox.py``), for uploads and corpus records alike; it returns the text
+per page, a title when the file says one, the record's metadata (corpus records) and children (e-mail
+attachments). A file that cannot be read raises ``ExtractError`` with a code the user sees translated.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import PurePath
+from typing import Any
 
 import filetype
 
@@ -31,6 +42,7 @@ class Extracted:
     title: str | None = None
     children: list[Child] = field(default_factory=list)
     published: str | None = None  # ISO date the file itself states (PDF metadata, HTML meta), if any
+    metadata: dict[str, Any] = field(default_factory=dict)  # a record's own fields (corpus JSON records)
 
     @property
     def text(self) -> str:
@@ -46,11 +58,6 @@ class Extracted:
         return starts
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-IMAGES = ("image/png", "image/jpeg", "image/tiff")
-
-
 @dataclass
 class Options:
     """Per job: OCR or not, in which languages (Tesseract codes)."""
@@ -59,8 +66,54 @@ class Options:
     ocr_languages: list[str] = field(default_factory=lambda: ["fra", "eng"])
 
 
+@dataclass(frozen=True)
+class Extractor:
+    """One format: its name in the format list, the media types it reads, its extensions, and how to read it.
+    ``refines``: generic types it takes when the file name has one of ``extensions`` (Markdown is text)."""
+
+    name: str
+    media_types: tuple[str, ...]
+    read: Callable[[bytes, Options], Extracted]
+    extensions: tuple[str, ...] = ()
+    refines: tuple[str, ...] = ()
+    in_process: bool = False  # no parser involved (plain text): the sandbox's caller reads it itself
+
+    def score(self, media_type: str, filename: str | None = None) -> int:
+        """0: not this format; 1: its media type; 2: and its extension; 3: a generic type it refines."""
+        ext = PurePath(filename or "").suffix.lower()
+        if media_type in self.media_types:
+            return 2 if ext in self.extensions else 1
+        return 3 if media_type in self.refines and ext in self.extensions else 0
+
+
+@cache
+def extractors() -> tuple[Extractor, ...]:
+    """Every module of this package that declares an ``EXTRACTOR``: a new format is a new module."""
+    modules = (importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__))
+    return tuple(m.EXTRACTOR for m in modules if hasattr(m, "EXTRACTOR"))
+
+
+def choose(media_type: str, filename: str | None = None) -> Extractor:
+    score, best = max(((e.score(media_type, filename), e) for e in extractors()), key=lambda x: x[0])
+    if score == 0:
+        raise ExtractError("unsupported_format")
+    return best
+
+
+def formats() -> str:
+    """The format list that pages and the API show: from the registry, never repeated by hand."""
+    return ", ".join(sorted((e.name for e in extractors()), key=str.lower))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+# a publisher's HTML body without the page around it (UK Home Office govspeak notes)
+_HTML_FRAGMENT = re.compile(rb"<(?:div|p|section|article|main|h[1-6]|table|ul|ol|blockquote)[\s>]")
+
+
 def detect(data: bytes) -> str:
-    """The media type from the bytes: PDF, DOCX, HTML, e-mail or UTF-8 text; anything else is refused."""
+    """The media type from the bytes: PDF, DOCX, ODT, images, HTML, JSON, e-mail or UTF-8 text; anything
+    else is refused."""
     kind = filetype.guess(data[:8192])
     if kind is not None:
         if kind.mime in ("application/zip", DOCX, ODT):
@@ -69,14 +122,18 @@ def detect(data: bytes) -> str:
             return DOCX if b"word/" in data[:65536] or kind.mime == DOCX else "application/zip"
         return str(kind.mime)
     head = data[:4096].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+    if head.startswith(b"{") and data.rstrip().endswith(b"}"):  # before HTML: a record's text may hold tags
+        return "application/json"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or _HTML_FRAGMENT.match(head):
         return "text/html"
     if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<!entity")):  # no XML parser ever sees these
         return "image/svg+xml" if b"<svg" in head else "application/xml"
     try:
         text = data[:65536].decode("utf-8")
-    except UnicodeDecodeError:
-        return "application/octet-stream"
+    except UnicodeDecodeError as exc:  # UTF-8 unless the only fault is a character cut at 64 KiB
+        if len(data) <= 65536 or exc.start < 65533:
+            return "application/octet-stream"
+        text = data[: exc.start].decode("utf-8")
     if "\x00" in text:
         return "application/octet-stream"
     first = text[:2000]
@@ -87,29 +144,5 @@ def detect(data: bytes) -> str:
     return "text/plain"
 
 
-def extract(data: bytes, media_type: str, options: Options | None = None) -> Extracted:
-    from ingest.extract import eml, html, ocr, odt, pdf, text, word
-
-    options = options or Options()
-    if media_type in IMAGES:
-        if not options.ocr:
-            raise ExtractError("ocr_skipped")
-        return ocr.image(data, media_type, options.ocr_languages)
-    if media_type == "application/pdf":
-        try:
-            return pdf.extract(data)
-        except ExtractError as exc:
-            if exc.code != "no_text_layer" or not options.ocr:
-                raise
-            return ocr.scanned_pdf(data, options.ocr_languages)
-    handlers = {
-        DOCX: word.extract,
-        ODT: odt.extract,
-        "text/html": html.extract,
-        "text/plain": text.extract,
-        "message/rfc822": eml.extract,
-    }
-    handler = handlers.get(media_type)
-    if handler is None:
-        raise ExtractError("unsupported_format")
-    return handler(data)
+def extract(data: bytes, media_type: str, options: Options | None = None, filename: str | None = None) -> Extracted:
+    return choose(media_type, filename).read(data, options or Options())

@@ -5,12 +5,12 @@ from __future__ import annotations
 from email import policy
 from email.parser import BytesParser
 
-from ingest.extract import Child, Extracted, ExtractError
+from ingest.extract import Child, Extracted, ExtractError, Extractor, Options
 
 MAX_ATTACHMENTS = 50
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, options: Options) -> Extracted:
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
     except (ValueError, TypeError) as exc:
@@ -28,3 +28,6 @@ def extract(data: bytes) -> Extracted:
     if not (text.strip() or children):
         raise ExtractError("empty_file")
     return Extracted("message/rfc822", [f"{header}\n\n{text}"], str(msg["Subject"] or "") or None, children)
+
+
+EXTRACTOR = Extractor("e-mail (.eml, with its attachments)", ("message/rfc822",), extract, (".eml",))

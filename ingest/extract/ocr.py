@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from ingest.extract import Extracted, ExtractError
+from ingest.extract import Extracted, ExtractError, Extractor, Options
 
 MAX_PIXELS = 60_000_000  # about 7,700 x 7,700: any real scan at 300 dpi, not a 20,000 x 20,000 flood
 MAX_OCR_PAGES = 300
@@ -26,14 +26,17 @@ def _image_text(image, languages: list[str] | None) -> str:  # type: ignore[no-u
         raise ExtractError("ocr_unavailable") from exc
 
 
-def image(data: bytes, media_type: str, languages: list[str] | None) -> Extracted:
+def image(data: bytes, options: Options) -> Extracted:
     from PIL import Image, ImageSequence
 
+    if not options.ocr:
+        raise ExtractError("ocr_skipped")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         img = Image.open(io.BytesIO(data))
         pages = [
-            _image_text(frame.convert("RGB"), languages) for frame in list(ImageSequence.Iterator(img))[:MAX_OCR_PAGES]
+            _image_text(frame.convert("RGB"), options.ocr_languages)
+            for frame in list(ImageSequence.Iterator(img))[:MAX_OCR_PAGES]
         ]
     except Image.DecompressionBombError as exc:
         raise ExtractError("image_too_large") from exc
@@ -41,7 +44,7 @@ def image(data: bytes, media_type: str, languages: list[str] | None) -> Extracte
         raise ExtractError("corrupt_file") from exc
     if not any(p.strip() for p in pages):
         raise ExtractError("empty_file")
-    return Extracted(media_type, pages)
+    return Extracted(Image.MIME.get(img.format or "", "image/png"), pages)
 
 
 def scanned_pdf(data: bytes, languages: list[str] | None) -> Extracted:
@@ -60,3 +63,6 @@ def scanned_pdf(data: bytes, languages: list[str] | None) -> Extracted:
     if not any(p.strip() for p in pages):
         raise ExtractError("empty_file")
     return Extracted("application/pdf", pages)
+
+
+EXTRACTOR = Extractor("images (OCR)", ("image/png", "image/jpeg", "image/tiff"), image, (".png", ".jpg", ".tif"))

@@ -7,12 +7,12 @@ import zipfile
 
 from lxml import etree
 
-from ingest.extract import ODT, Extracted, ExtractError, zipguard
+from ingest.extract import ODT, Extracted, ExtractError, Extractor, Options, zipguard
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, options: Options) -> Extracted:
     zipguard.check(data)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
@@ -25,3 +25,6 @@ def extract(data: bytes) -> Extracted:
     if not text.strip():
         raise ExtractError("empty_file")
     return Extracted(ODT, [text])
+
+
+EXTRACTOR = Extractor("ODT", (ODT,), extract, (".odt",))

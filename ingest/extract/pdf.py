@@ -1,18 +1,19 @@
-"""PDF with a text layer (pypdf). Encrypted or broken files are refused with their own reason."""
+"""PDF with a text layer (pypdf); a scan (no text layer) goes to OCR when the job allows it. Encrypted or
+broken files are refused with their own reason."""
 
 from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
-from ingest.extract import Extracted, ExtractError
+from ingest.extract import Extracted, ExtractError, Extractor, Options, ocr
 
 MAX_PAGES = 5000
 
 
-def extract(data: bytes) -> Extracted:
+def text_layer(data: bytes) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -27,6 +28,18 @@ def extract(data: bytes) -> Extracted:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ExtractError("corrupt_file") from exc
     if not any(p.strip() for p in pages):
-        raise ExtractError("no_text_layer")  # a scan: OCR is not built yet
+        raise ExtractError("no_text_layer")
     published = created.date().isoformat() if created else None
     return Extracted("application/pdf", pages, str(title) if title else None, published=published)
+
+
+def extract(data: bytes, options: Options) -> Extracted:
+    try:
+        return text_layer(data)
+    except ExtractError as exc:
+        if exc.code != "no_text_layer" or not options.ocr:
+            raise
+        return ocr.scanned_pdf(data, options.ocr_languages)
+
+
+EXTRACTOR = Extractor("PDF", ("application/pdf",), extract, (".pdf",))

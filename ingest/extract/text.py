@@ -1,11 +1,11 @@
-"""Plain text and Markdown (UTF-8, or Latin-1 as a last resort for old files)."""
+"""Plain text (UTF-8, or Latin-1 as a last resort for old files). No parser: read outside the sandbox."""
 
 from __future__ import annotations
 
-from ingest.extract import Extracted, ExtractError
+from ingest.extract import Extracted, ExtractError, Extractor, Options
 
 
-def extract(data: bytes) -> Extracted:
+def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -14,6 +14,18 @@ def extract(data: bytes) -> Extracted:
         raise ExtractError("unsupported_format")
     if not text.strip():
         raise ExtractError("empty_file")
+    return text
+
+
+def heading(text: str) -> str | None:
+    """The title a text or Markdown file states: its first line when that is a ``#`` heading."""
     first = next((line for line in text.splitlines() if line.strip()), "")
-    title = first.lstrip("# ").strip()[:300] if first.startswith("#") else None
-    return Extracted("text/plain", [text], title)
+    return first.lstrip("# ").strip()[:300] if first.startswith("#") else None
+
+
+def extract(data: bytes, options: Options) -> Extracted:
+    text = decode(data)
+    return Extracted("text/plain", [text], heading(text))
+
+
+EXTRACTOR = Extractor("text", ("text/plain",), extract, (".txt",), in_process=True)

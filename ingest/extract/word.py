@@ -6,10 +6,10 @@ import io
 
 from lxml import etree
 
-from ingest.extract import DOCX, Extracted, ExtractError, zipguard
+from ingest.extract import DOCX, Extracted, ExtractError, Extractor, Options, zipguard
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, options: Options) -> Extracted:
     zipguard.check(data)
     import docx
 
@@ -28,3 +28,6 @@ def extract(data: bytes) -> Extracted:
     if not text.strip():
         raise ExtractError("empty_file")
     return Extracted(DOCX, [text], title)
+
+
+EXTRACTOR = Extractor("DOCX", (DOCX,), extract, (".docx",))

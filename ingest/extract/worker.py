@@ -1,7 +1,7 @@
 """The sandboxed side of extraction, run by ``ingest/sandbox.py`` in a child process with a memory limit.
 
 ``python -m ingest.extract.worker --serve`` answers requests line by line on stdin/stdout — one JSON
-object ``{"path": FILE, "options": {...}}`` in, one JSON line out — so parsers are imported once per
+object ``{"path": FILE, "filename": NAME, "options": {...}}`` in, one JSON line out — so parsers are imported once per
 worker rather than once per file. The parent enforces a time limit per file and kills the worker when
 it is exceeded or when the worker dies; a hostile file can only take down this process.
 """
@@ -17,11 +17,11 @@ from typing import Any
 from ingest.extract import ExtractError, Options, detect, extract
 
 
-def handle(path: str, options: dict[str, Any]) -> dict[str, Any]:
+def handle(path: str, options: dict[str, Any], filename: str | None = None) -> dict[str, Any]:
     data = Path(path).read_bytes()
     media_type = detect(data)
     try:
-        out = extract(data, media_type, Options(**options))
+        out = extract(data, media_type, Options(**options), filename)
     except ExtractError as exc:
         return {"error": exc.code, "media_type": media_type}
     return {
@@ -29,6 +29,7 @@ def handle(path: str, options: dict[str, Any]) -> dict[str, Any]:
         "pages": out.pages,
         "title": out.title,
         "published": out.published,
+        "metadata": out.metadata,
         "children": [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children],
     }
 
@@ -37,7 +38,7 @@ def serve() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            answer = handle(request["path"], request.get("options", {}))
+            answer = handle(request["path"], request.get("options", {}), request.get("filename"))
         except MemoryError:
             answer = {"error": "too_large_to_parse", "fatal": True}
         except Exception as exc:  # a parser failing in a way it does not report: the class name, no content
