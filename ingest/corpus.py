@@ -16,7 +16,9 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import pycountry
 
@@ -141,22 +143,44 @@ def _un_upr(r: dict) -> DocumentCreate:
     )
 
 
-def _decision(r: dict, source: str, language: str, **fields: object) -> DocumentCreate:
+class _Decisions(NamedTuple):
+    """A publisher's decision records: document fields read from record fields, constants, and whether the
+    record's date is the decision's (``dated``; else a 1 January date is a placeholder for an unknown one)."""
+
+    source: str
+    language: str
+    fields: dict[str, str]  # document field -> record field
+    extra: dict[str, str] = {}
+    dated: bool = True
+    constants: dict[str, str] = {}
+
+
+def _decision(r: dict, spec: _Decisions, **fields: object) -> DocumentCreate:
+    date = _date(r.get("date")) if spec.dated else _real_date(r.get("date"))
     base: dict = {
         "kind": "decision",
         "title": r.get("title") or r["_id"],
         "text": r["text"],
-        "language": _lang(r.get("language"), language),
-        "source": source,
+        "language": _lang(r.get("language"), spec.language),
+        "source": spec.source,
         "doc_type": "decision",
         "url": r.get("url"),
         "external_id": r["_id"],
+        "published": date,
+        "decision_date": date if spec.dated else None,
+        "extra": {k: _none(r.get(v)) for k, v in spec.extra.items()},
+        **{k: _none(r.get(v)) for k, v in spec.fields.items()},
+        **spec.constants,
+        **fields,
     }
-    base.update({k: v for k, v in fields.items() if v is not None})
-    return DocumentCreate(**base)
+    return DocumentCreate(**{k: v for k, v in base.items() if v is not None})
 
 
 _GLUED_RE = re.compile(r"(?<=[a-zà-ÿ)»])(?=[A-ZÀ-Ý][a-zà-ÿ])")
+_CNDA = _Decisions(
+    "cnda", "fr", {"file_number": "decision_number"}, constants={"court": "Cour nationale du droit d'asile"}
+)
+_CH = _Decisions("ch-taf", "fr", {}, constants={"court": "Tribunal administratif fédéral"})
 
 
 def _cnda(r: dict) -> DocumentCreate:
@@ -164,67 +188,9 @@ def _cnda(r: dict) -> DocumentCreate:
     title, _, abstract = _GLUED_RE.sub("\x00", r["title"], count=1).partition("\x00")
     return _decision(
         {**r, "title": title.strip()},
-        "cnda",
-        "fr",
-        court="Cour nationale du droit d'asile",
-        published=_date(r.get("date")),
+        _CNDA,
         decision_date=_cnda_decision_date(r["text"]),
-        file_number=_none(r.get("decision_number")),
         headnote=abstract.strip() or None,
-    )
-
-
-def _edal(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
-        "edal",
-        "en",
-        doc_type="decision summary",
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        headnote=_none(r.get("headnote")),
-        outcome=_none(r.get("outcome")),
-        extra={"deciding_state": _none(r.get("country"))},
-    )
-
-
-def _lu(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
-        "lu-ta",
-        "fr",
-        court=_none(r.get("court")),
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        file_number=_none(r.get("case_number")),
-        ecli=_none(r.get("ecli")),
-    )
-
-
-def _fr_ja(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
-        "fr-ja",
-        "fr",
-        court=_none(r.get("court")),
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        file_number=_none(r.get("case_number")),
-        ecli=_none(r.get("ecli")),
-        outcome=_none(r.get("solution")),
-        extra={"formation": _none(r.get("formation")), "decision_type": _none(r.get("decision_type"))},
-    )
-
-
-def _be(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
-        "be-cc",
-        "fr",
-        court=_none(r.get("court")),
-        published=_real_date(r.get("date")),
-        file_number=_none(r.get("arret_nr")),
-        ecli=_none(r.get("ecli")),
     )
 
 
@@ -232,65 +198,50 @@ def _ch(r: dict) -> DocumentCreate:
     refs = re.findall(r"[A-Z]-\d+/\d{4}", str(r.get("reference", "")))
     abstract = _none(r.get("abstract"))
     return _decision(
-        r,
-        "ch-taf",
-        "fr",
-        court="Tribunal administratif fédéral",
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        file_number=refs[0] if refs else None,
-        headnote=html.unescape(abstract) if abstract else None,
+        r, _CH, file_number=refs[0] if refs else None, headnote=html.unescape(abstract) if abstract else None
     )
 
 
-def _un_tb(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
+_COURT = {"court": "court", "file_number": "case_number"}
+_DECISIONS = {
+    "EU/EDAL": _Decisions(
+        "edal",
+        "en",
+        {"headnote": "headnote", "outcome": "outcome"},
+        {"deciding_state": "country"},
+        constants={"doc_type": "decision summary"},
+    ),
+    "LU/Courts": _Decisions("lu-ta", "fr", {**_COURT, "ecli": "ecli"}),
+    "FR/CouncilState": _Decisions(
+        "fr-ja",
+        "fr",
+        {**_COURT, "ecli": "ecli", "outcome": "solution"},
+        {"formation": "formation", "decision_type": "decision_type"},
+    ),
+    "BE/CourConstitutionnelle": _Decisions(
+        "be-cc", "fr", {"court": "court", "file_number": "arret_nr", "ecli": "ecli"}, dated=False
+    ),
+    "UN/TreatyBodyJuris": _Decisions(
         "un-tb",
         "en",
-        court=_none(r.get("body")),
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        file_number=_none(r.get("symbol")),
-        extra={"state_party": _none(r.get("country")), "decision_type": _none(r.get("decision_type"))},
-    )
-
-
-def _us_bia(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
+        {"court": "body", "file_number": "symbol"},
+        {"state_party": "country", "decision_type": "decision_type"},
+    ),
+    "US/BIA": _Decisions(
         "us-bia",
         "en",
-        court="Board of Immigration Appeals",
-        published=_real_date(r.get("date")),
-        file_number=_none(r.get("decision_number")),
-    )
-
-
-def _us_ca(r: dict) -> DocumentCreate:
-    return _decision(
-        r,
-        "us-ca",
-        "en",
-        court=_none(r.get("court")),
-        published=_date(r.get("date")),
-        decision_date=_date(r.get("date")),
-        file_number=_none(r.get("case_number")),
-    )
-
-
+        {"file_number": "decision_number"},
+        dated=False,
+        constants={"court": "Board of Immigration Appeals"},
+    ),
+    "US/FederalCourts": _Decisions("us-ca", "en", _COURT),
+}
 _JSON_MAPPERS: dict[str, Callable[[dict], DocumentCreate]] = {
     "CoE/CPTReports": _coe_cpt,
     "UN/UPRDocuments": _un_upr,
     "FR/CNDA": _cnda,
-    "EU/EDAL": _edal,
-    "LU/Courts": _lu,
-    "FR/CouncilState": _fr_ja,
-    "BE/CourConstitutionnelle": _be,
     "CH/Entscheidsuche": _ch,
-    "UN/TreatyBodyJuris": _un_tb,
-    "US/BIA": _us_bia,
-    "US/FederalCourts": _us_ca,
+    **{source: partial(_decision, spec=spec) for source, spec in _DECISIONS.items()},
 }
 
 

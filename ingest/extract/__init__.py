@@ -1,12 +1,10 @@
-"""Text extraction: one module per format, each declaring an ``EXTRACTOR``; the registry finds them.
-
-A file's media type comes from its content (magic bytes, ``detect``), never its name; each extractor
-declares the media types it reads, and may *refine* a generic type by the file's extension (a text file
-named ``.md`` is Markdown): that is the only use of a name, and it never turns one format into another.
-For a file, every extractor gives a score and the best one reads it (``choose``). ``extract`` runs in the
-sandboxed worker process (``ingest/sandbox.py``), for uploads and corpus records alike; it returns the text
-per page, a title when the file says one, the record's metadata (corpus records) and children (e-mail
-attachments). A file that cannot be read raises ``ExtractError`` with a code the user sees translated.
+"""Text extraction: one module per format, each declaring an ``EXTRACTOR`` (its media types, extensions,
+score); the registry finds them and the best score reads the file (``choose``), in the sandboxed worker
+(``ingest/sandbox.py``) for uploads and corpus records alike. The media type comes from the bytes
+(``detect``); a name only refines generic text (``.md`` is Markdown), never turns one format into another.
+Out come the text per page, a title when the file says one, a record's own fields (corpus JSON) and
+children (e-mail attachments); a file that cannot be read raises ``ExtractError`` with a code the user
+sees translated.
 """
 
 from __future__ import annotations
@@ -142,7 +140,3 @@ def detect(data: bytes) -> str:
     ) and ("\nSubject:" in first or first.startswith("Subject:")):
         return "message/rfc822"
     return "text/plain"
-
-
-def extract(data: bytes, media_type: str, options: Options | None = None, filename: str | None = None) -> Extracted:
-    return choose(media_type, filename).read(data, options or Options())

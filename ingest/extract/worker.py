@@ -1,8 +1,8 @@
 """The sandboxed side of extraction, run by ``ingest/sandbox.py`` in a child process with a memory limit.
 
-``python -m ingest.extract.worker --serve`` answers requests line by line on stdin/stdout — one JSON
-object ``{"path": FILE, "filename": NAME, "options": {...}}`` in, one JSON line out — so parsers are imported once per
-worker rather than once per file. The parent enforces a time limit per file and kills the worker when
+``python -m ingest.extract.worker --serve`` answers requests line by line on stdin/stdout — one JSON object
+``{"path": FILE, "filename": NAME, "options": {...}}`` in, one JSON line out — so parsers are imported once
+per worker rather than once per file. The parent enforces a time limit per file and kills the worker when
 it is exceeded or when the worker dies; a hostile file can only take down this process.
 """
 
@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import ExtractError, Options, detect, extract
+from ingest.extract import ExtractError, Options, choose, detect
 
 
 def handle(path: str, options: dict[str, Any], filename: str | None = None) -> dict[str, Any]:
     data = Path(path).read_bytes()
     media_type = detect(data)
     try:
-        out = extract(data, media_type, Options(**options), filename)
+        out = choose(media_type, filename).read(data, Options(**options))
     except ExtractError as exc:
         return {"error": exc.code, "media_type": media_type}
     return {
