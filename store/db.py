@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.models import Base
+from store.schema_version import bring_up_to_date
 
 if TYPE_CHECKING:
     from config.settings import Settings
 
 
-def _register_tables() -> None:
+def register_tables() -> None:
     """Import every module that declares tables so ``create_all`` sees them."""
     import store.accounts  # noqa: F401
     import store.actor_entries  # noqa: F401
@@ -45,8 +45,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    _register_tables()
-    Base.metadata.create_all(engine)
+    register_tables()
+    bring_up_to_date(engine)
     return engine
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +19,8 @@ import pytest
 import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Connection
+from sqlalchemy import text as sql
 
 from ingest.uploads import run_queued
 from search_api.app import create_app
@@ -349,32 +350,34 @@ def test_32_parallel_audited_reads_all_succeed_and_chain(site: Site) -> None:
 
 
 # ---- 6. truncation and re-chaining are found ---------------------------------------------------------
-def _con(ctx: AppContext) -> sqlite3.Connection:
-    con = sqlite3.connect(ctx.settings.data_dir / "coidesk.sqlite3")
-    con.execute("DROP TRIGGER IF EXISTS audit_no_update")
-    con.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-    return con
+def _drop_guards(ctx: AppContext, con: Connection) -> None:
+    """What someone with the database password does first: remove the append-only triggers."""
+    if ctx.db.engine.dialect.name == "postgresql":
+        con.execute(sql("DROP TRIGGER IF EXISTS audit_no_change ON audit"))
+    else:
+        con.execute(sql("DROP TRIGGER IF EXISTS audit_no_update"))
+        con.execute(sql("DROP TRIGGER IF EXISTS audit_no_delete"))
 
 
-def _rechain(ctx: AppContext, con: sqlite3.Connection, key: bytes | None) -> None:
+def _rechain(ctx: AppContext, con: Connection, key: bytes | None) -> None:
     """What an attacker with write access does after an edit: recompute every later hash."""
     import datetime as dt
     import hashlib
 
     rows = con.execute(
-        "SELECT id, at, actor, action, case_id, document_id, outcome, subject FROM audit ORDER BY id"
-    ).fetchall()
-    con.execute("DROP INDEX IF EXISTS ix_audit_prev_hash")
+        sql("SELECT id, at, actor, action, case_id, document_id, outcome, subject FROM audit ORDER BY id")
+    ).all()
     prev = "0" * 64
     for rid, at, actor, action, case_id, doc, outcome, subject in rows:
-        when = dt.datetime.fromisoformat(at)
+        when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at)
         if key is None:
             fields = [prev, when.isoformat(timespec="microseconds"), actor, action, case_id or "", doc or "", outcome]
             h = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
         else:
             h = record_hash(key, prev, when, actor, action, case_id, doc, outcome, subject)
-        con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (f"tmp{rid}", f"tmp{rid}", rid))
-        con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, rid))
+        update = sql("UPDATE audit SET prev_hash = :p, hash = :h WHERE id = :i")
+        con.execute(update, {"p": f"tmp{rid}", "h": f"tmp{rid}", "i": rid})
+        con.execute(update, {"p": prev, "h": h, "i": rid})
         prev = h
 
 
@@ -386,20 +389,21 @@ def test_truncation_and_rechaining_are_detected(fresh_ctx: AppContext, tamper: s
     for i in range(10):
         ctx.audit.append([AuditEntry(f"user{i}", "case.view", f"{i:032x}")])
     assert ctx.audit.verify().ok
-    con = _con(ctx)
-    if tamper == "truncate_tail":
-        con.execute("DELETE FROM audit WHERE id > 7")
-    elif tamper == "forge_checkpoint":
-        path = ctx.audit.checkpoints.path
-        path.write_text(path.read_text() + json.dumps({"id": 3, "hash": "f" * 64, "sig": "0" * 64}) + "\n")
-    else:
-        con.execute("UPDATE audit SET actor = 'nobody' WHERE id = 4")
-        _rechain(ctx, con, ctx.audit.key.derived("chain") if tamper.endswith("with_key") else None)
-    con.commit()
-    con.close()
+    with ctx.db.engine.begin() as con:
+        _drop_guards(ctx, con)
+        if tamper == "truncate_tail":
+            con.execute(sql("DELETE FROM audit WHERE id > 7"))
+        elif tamper == "forge_checkpoint":
+            path = ctx.audit.checkpoints.path
+            path.write_sql(path.read_sql() + json.dumps({"id": 3, "hash": "f" * 64, "sig": "0" * 64}) + "\n")
+        else:
+            con.execute(sql("UPDATE audit SET actor = 'nobody' WHERE id = 4"))
+            _rechain(ctx, con, ctx.audit.key.derived("chain") if tamper.endswith("with_key") else None)
     v = ctx.audit.verify()
     assert not v.ok, tamper
     env = {"COIDESK_DATA_DIR": str(ctx.settings.data_dir), "PATH": "/usr/bin:/bin"}
+    if ctx.settings.database_url:
+        env["COIDESK_DATABASE_URL"] = ctx.settings.database_url
     r = subprocess.run(
         [sys.executable, "-m", "cli.main", "audit", "verify"],
         cwd=ROOT,
