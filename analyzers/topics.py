@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from analyzers.model import Mention
+from config.messages import LOCALES
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 
@@ -17,9 +18,11 @@ CONFIG = Path(__file__).resolve().parent.parent / "config"
 @dataclass(frozen=True)
 class Topic:
     id: str
-    fr: str
-    en: str
+    names: dict[str, str] = field(hash=False)  # by locale: the research desk names each topic in French and English
     pattern: re.Pattern[str]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale, self.names["en"])
 
 
 def fold_text(text: str) -> str:
@@ -34,8 +37,7 @@ def default_topics() -> tuple[int, tuple[Topic, ...]]:
     topics = tuple(
         Topic(
             t["id"],
-            t["fr"],
-            t["en"],
+            {locale: t[locale] for locale in LOCALES},
             re.compile(r"\b(?:" + "|".join(re.escape(fold_text(k)) for k in t["keywords"]) + ")"),
         )
         for t in data["topics"]
@@ -50,5 +52,5 @@ def find_topics(title: str, text: str, locale: str = "fr") -> list[Mention]:
     for t in topics:
         hits = 3 * len(t.pattern.findall(folded_title)) + len(t.pattern.findall(folded_text))
         if hits >= min_hits:
-            out.append(Mention("topic", t.id, t.fr if locale == "fr" else t.en, extra={"hits": hits}))
+            out.append(Mention("topic", t.id, t.name(locale), extra={"hits": hits}))
     return sorted(out, key=lambda m: -m.extra["hits"])

@@ -13,9 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from config.messages import LOCALES, known, pick_locale, translate
 from config.sources import source_name
 from search_api import labels
-from search_api.i18n import LOCALES, MESSAGES, pick_locale, translate
 from services.auth import Principal
 
 HERE = Path(__file__).parent
@@ -34,7 +34,7 @@ def locale_of(request: Request, lang: str | None = None) -> str:
 def flash_of(request: Request) -> str | None:
     """Only known messages of the ``done_`` family: the parameter never puts the URL's text on the page."""
     key = request.query_params.get(FLASH_PARAM, "")
-    return f"done_{key}" if f"done_{key}" in MESSAGES else None
+    return f"done_{key}" if known(f"done_{key}") else None
 
 
 def render(

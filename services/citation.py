@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from config.calendar import MONTHS
+from config.messages import message
 from config.sources import source_acronym, source_name
 
 
@@ -12,7 +13,7 @@ def long_date(d: dt.date, locale: str = "en", precision: str = "day") -> str:
     months = MONTHS.get(locale, MONTHS["en"])
     if precision == "month":
         return f"{months[d.month - 1]} {d.year}"
-    day = "1er" if (locale == "fr" and d.day == 1) else str(d.day)
+    day = message("citation_first_day", locale) if d.day == 1 else str(d.day)
     return f"{day} {months[d.month - 1]} {d.year}"
 
 
@@ -27,18 +28,13 @@ def citation(
     page: int | None = None,
 ) -> str:
     parts = [source_name(source), title.strip()]
-    if published:
-        parts.append(long_date(published, locale, precision or "day"))
-    else:
-        parts.append("n.d." if locale == "en" else "s.d.")
+    parts.append(long_date(published, locale, precision or "day") if published else message("citation_no_date", locale))
     if page:
         parts.append(f"p. {page}")
     line = ", ".join(parts)
     if url:
-        label = "available at" if locale == "en" else "disponible à l'adresse"
-        line += f", {label}: {url}"
-    accessed_label = "accessed" if locale == "en" else "consulté le"
-    return f"{line} [{accessed_label} {long_date(accessed, locale)}]"
+        line += f", {message('citation_available_at', locale)}: {url}"
+    return f"{line} [{message('citation_accessed', locale, date=long_date(accessed, locale))}]"
 
 
 def euaa_footnote(
@@ -53,13 +49,13 @@ def euaa_footnote(
 ) -> str:
     """EUAA house style footnote: ``USDOS, 2022 Country Reports ...: Afghanistan, 20 March 2023, url, p. 5``."""
     parts = [source_acronym(source), title.strip()]
-    parts.append(long_date(published, locale) if published else ("n.d." if locale == "en" else "s.d."))
+    parts.append(long_date(published, locale) if published else message("citation_no_date", locale))
     if url:
         parts.append(url)
     if page:
         parts.append(f"p. {page}")
     elif paragraph:
-        parts.append(f"para. {paragraph}" if locale == "en" else f"§ {paragraph}")
+        parts.append(message("citation_paragraph", locale, n=paragraph))
     return ", ".join(parts)
 
 
@@ -70,8 +66,8 @@ def euaa_bibliography(
     acronym, name = source_acronym(source), source_name(source)
     author = acronym if acronym == name else f"{acronym} ({name})"
     parts = [author, title.strip()]
-    parts.append(long_date(published, locale) if published else ("n.d." if locale == "en" else "s.d."))
+    parts.append(long_date(published, locale) if published else message("citation_no_date", locale))
     if url:
         parts.append(url)
-    parts.append(("accessed " if locale == "en" else "consulté le ") + long_date(accessed, locale))
+    parts.append(message("citation_accessed", locale, date=long_date(accessed, locale)))
     return ", ".join(parts)

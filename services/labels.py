@@ -7,12 +7,12 @@ from typing import Any
 
 from analyzers.actors import default_actors
 from analyzers.gazetteer import default_gazetteer
-from analyzers.topics import default_topics
+from analyzers.topics import Topic, default_topics
 
 
 @lru_cache(maxsize=1)
-def _topics() -> dict[str, tuple[str, str]]:
-    return {t.id: (t.fr, t.en) for t in default_topics()[1]}
+def _topics() -> dict[str, Topic]:
+    return {t.id: t for t in default_topics()[1]}
 
 
 def label(kind: str, value: str, locale: str = "fr") -> str:
@@ -25,8 +25,8 @@ def label(kind: str, value: str, locale: str = "fr") -> str:
             return a.name
         return value.split(":", 1)[-1].title()
     if kind == "topic":
-        fr, en = _topics().get(value, (value, value))
-        return fr if locale == "fr" else en
+        t = _topics().get(value)
+        return t.name(locale) if t else value
     return value
 
 
