@@ -18,8 +18,11 @@ from store.documents import to_indexed
 from store.index.base import SearchIndex
 from store.index.query import Permission, SearchQuery
 from tests.engines.scale import es_client_options, es_url
+from tests.engines.search_server import required
 
 BACKENDS = ["embedded"] + (["elasticsearch"] if es_url() else [])
+if required() and not es_url():
+    raise RuntimeError("COIDESK_REQUIRE_ENGINES=1 but no search server: run `make engines-up` first")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

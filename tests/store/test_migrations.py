@@ -16,8 +16,11 @@ from store.db import Database, register_tables
 from store.models import Base
 from store.schema_version import bring_up_to_date, current_revision, head_revision, upgrade_step_by_step
 from tests.engines.scale import fresh_database, pg_url
+from tests.engines.search_server import required
 
 DATABASES = ["sqlite"] + (["postgresql"] if pg_url() else [])
+if required() and not pg_url():
+    raise RuntimeError("COIDESK_REQUIRE_ENGINES=1 but no PostgreSQL: run `make engines-up` first")
 
 
 @pytest.fixture(params=DATABASES)
