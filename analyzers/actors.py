@@ -8,20 +8,18 @@ what is left without a content word, or is an identifier ("ECLI", "C-411/10"), i
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 
 from analyzers.model import Mention, entries_digest
+from config.reference import reference
 from textnorm import fold, name_tokens
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_NAME_TOKENS = 10
 
 
@@ -55,7 +53,7 @@ class ActorList:
 
 
 def file_entries() -> list[dict[str, Any]]:
-    return list(json.loads((CONFIG / "actors.json").read_text())["actors"])
+    return list(reference().actors)
 
 
 def add_entry(actors: ActorList, entry: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from analyzers import language as lang_mod
@@ -28,8 +27,8 @@ from analyzers.model import ENRICHER_VERSION, Enrichment, Mention
 from analyzers.ner import entities
 from analyzers.places import find_places, rank_countries
 from analyzers.topics import find_topics
+from config.reference import reference
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 _DATA_FILES = ("actors.json", "topics.json", "places.json", "countries.json")
 
 
@@ -46,7 +45,7 @@ def data_version() -> str:
     """Changes when the code version or any curated list changes (then everything is re-enriched)."""
     h = hashlib.sha256(ENRICHER_VERSION.encode())
     for name in _DATA_FILES:
-        h.update((CONFIG / name).read_bytes())
+        h.update(reference().raw[name])
     h.update(desk_digest().encode())  # places and spellings added from the product's page
     h.update(actors_desk_digest().encode())  # actors, names and acronyms added from the product's page
     return h.hexdigest()[:12]

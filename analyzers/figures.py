@@ -9,24 +9,22 @@ Comparing two figures (``compare``) says whether they agree, are close, or diffe
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from text_to_num import alpha2digit
 
 from analyzers.places import demonyms
 from config.calendar import MONTHS
+from config.reference import reference
 from textnorm import fold
 
 Bound = Literal["exact", "about", "min", "max"]
 CLOSE = 0.15  # figures within 15 % of each other are close ("about 40" and 35), further apart they differ
 Agreement = Literal["match", "close", "differ", "missing"]
 
-_UNITS_FILE = Path(__file__).resolve().parent.parent / "config" / "units.json"
 _NUMBER = r"\d{1,3}(?:(?:[,\u00a0\u202f ]|\.(?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _FIGURE = re.compile(rf"(?<![\w/.,-])(?P<n>{_NUMBER})(?!\d)(?!(?:st|nd|rd|th|er|ère|e|ème|eme)\b)")
 _MULTIPLIED = re.compile(
@@ -100,7 +98,7 @@ class Figure:
 @lru_cache(maxsize=1)
 def _unit_index() -> tuple[dict[str, str], list[tuple[list[str], str]]]:
     """(folded single word -> group, [(folded words of a multi-word unit, group)])."""
-    groups = json.loads(_UNITS_FILE.read_text(encoding="utf-8"))["groups"]
+    groups = reference().units
     single: dict[str, str] = {}
     multi: list[tuple[list[str], str]] = []
     for group, words in groups.items():

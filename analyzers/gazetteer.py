@@ -26,9 +26,9 @@ import reverse_geocode
 
 from analyzers.model import entries_digest
 from config.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
+from config.reference import reference
 from textnorm import fold_phrase
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 _COMMON_WORDS = (
     frozenset(FRENCH_STOP_WORDS)
     | frozenset(ENGLISH_STOP_WORDS)
@@ -145,7 +145,7 @@ class Gazetteer:
 
 def _country_places() -> list[Place]:
     fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    extra = json.loads((CONFIG / "countries.json").read_text())["countries"]
+    extra = reference().countries
     out = []
     for c in pycountry.countries:
         names = {c.name, fr.gettext(c.name)}
@@ -256,7 +256,7 @@ def _city_places(admin1: _Admin1Resolver | None = None) -> list[Place]:
 
 
 def _local_entries() -> list[dict[str, Any]]:
-    return list(json.loads((CONFIG / "places.json").read_text())["places"])
+    return list(reference().places)
 
 
 @lru_cache(maxsize=1)

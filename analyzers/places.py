@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 from analyzers.gazetteer import Gazetteer, Place
 from analyzers.model import Mention
+from config.reference import reference
 from textnorm import fold, iter_raw_tokens, name_tokens
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_SPAN = 7
 _NAMES_BEFORE = re.compile(r"\s+(?:Conventions?|Protocol|Peace Agreement|Agreement|Accords?)\b")
 _NAMED_AFTER = re.compile(r"(?:conventions?|protocole|accords?|agreement|traite|treaty|pacte)\s+(?:de|d'|of|du)?\s*$")
@@ -137,7 +135,7 @@ _NOT_ALONE = {
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
-    data = json.loads((CONFIG / "countries.json").read_text())["countries"]
+    data = reference().countries
     out: dict[str, str] = {}
     for code, entry in data.items():
         for d in entry.get("demonyms", []):

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # Request bodies, checked before they are read: routes that take files, and every other route
     max_request_bytes: int = Field(default=250_000_000, ge=1)
     max_form_bytes: int = Field(default=2_000_000, ge=1024)
+    # The research desk's curated lists (thesaurus, countries, actors, places, sources, ...: config/reference.py)
+    reference_dir: Path = Path(__file__).resolve().parent
     # Crawlers (issue 4)
     sources_file: Path | None = None  # more registry entries, same format as config/sources.json
     crawl_user_agent: str = "coidesk/0.1 (COI research desk crawler; contact: coi-desk@example.org)"

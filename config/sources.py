@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, HttpUrl, field_validator
 
-from config.settings import get_settings
+from config.reference import load_reference
+from config.settings import Settings, get_settings
 
 SourceType = Literal["ngo", "government", "un_io", "court", "media", "academic"]
 Schedule = Literal["daily", "weekly"]
@@ -66,20 +66,21 @@ class Source(BaseModel):
     crawl: CrawlSettings | None = None
 
 
-def _parse(text: str) -> list[Source]:
-    return [Source.model_validate(s) for s in json.loads(text)["sources"]]
+def _parse(entries: list[dict]) -> list[Source]:
+    return [Source.model_validate(s) for s in entries]
 
 
 @lru_cache
-def load_sources(extra_file: Path | None = None) -> dict[str, Source]:
-    sources = _parse(resources.files("config").joinpath("sources.json").read_text(encoding="utf-8"))
-    if extra_file is not None:
-        sources += _parse(extra_file.read_text(encoding="utf-8"))  # later entries replace earlier ones
+def load_sources(reference_dir: Path, extra_file: Path | None = None) -> dict[str, Source]:
+    sources = _parse(list(load_reference(reference_dir).sources))
+    if extra_file is not None:  # later entries replace earlier ones
+        sources += _parse(json.loads(extra_file.read_text(encoding="utf-8"))["sources"])
     return {s.id: s for s in sources}
 
 
-def sources() -> dict[str, Source]:
-    return load_sources(get_settings().sources_file)
+def sources(settings: Settings | None = None) -> dict[str, Source]:
+    settings = settings or get_settings()
+    return load_sources(settings.reference_dir, settings.sources_file)
 
 
 def source_name(source_id: str) -> str:

@@ -10,17 +10,15 @@ of the places a document names (the ``alias`` field), in both engines.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from config.reference import reference
 from store.index.analysis import analyze_word
 from store.index.query import And, Boost, Node, Or, Phrase, Term
 from textnorm import iter_raw_tokens
 
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 CHAINS = ("fr", "en")
 MAX_NGRAM = 6
 EXPANSION_WEIGHT = 0.5  # an expansion scores half of what the typed words score
@@ -57,7 +55,7 @@ def term_keys(text: str) -> set[tuple[str, tuple[str, ...]]]:
 
 
 def file_concepts() -> list[dict[str, Any]]:
-    return list(json.loads((CONFIG / "thesaurus.json").read_text())["concepts"])
+    return list(reference().thesaurus)
 
 
 def merge_concepts(
@@ -92,7 +90,7 @@ def merge_actors(additions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def file_actors() -> list[dict[str, Any]]:
-    return list(json.loads((CONFIG / "actors.json").read_text())["actors"])
+    return list(reference().actors)
 
 
 def build_vocabulary(concepts: list[dict[str, Any]], actors: list[dict[str, Any]] | None = None) -> Vocabulary:

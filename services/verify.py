@@ -16,12 +16,10 @@ every read is audited (``services/cases.py``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -35,6 +33,7 @@ from analyzers.language import detect
 from analyzers.places import demonyms, find_places
 from analyzers.tense import describes_present
 from config.calendar import MONTHS
+from config.reference import reference
 from config.sources import source_acronym, source_name, source_type
 from services.citation import citation, euaa_footnote
 from services.dense import DenseSearch
@@ -51,7 +50,6 @@ from textnorm import fold
 Status = Literal["corroborated", "partly_consistent", "conflicting", "no_information"]
 _LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ' .-]+$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-CONFIG = Path(__file__).resolve().parent.parent / "config"
 MAX_SPELLINGS = 6
 HITS_PER_QUERY = 15
 MAX_EVIDENCE = 5
@@ -214,7 +212,7 @@ def _prefixes(words: Iterable[str]) -> set[str]:
 
 
 def _event_groups() -> tuple[list[list[str]], dict[str, list[int]]]:
-    groups = json.loads((CONFIG / "events.json").read_text(encoding="utf-8"))["groups"]
+    groups = list(reference().events)
     by_key: dict[str, list[int]] = {}
     for i, words in enumerate(groups):
         for w in words:
