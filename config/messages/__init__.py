@@ -55,7 +55,9 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 @cache
 def keys() -> frozenset[str]:
-    return frozenset(m.id for m in read_catalog(LOCALES[0]) if m.id and m.string and not m.fuzzy)
+    return frozenset(
+        m.id for m in read_catalog(LOCALES[0]) if isinstance(m.id, str) and m.id and m.string and not m.fuzzy
+    )
 
 
 def known(key: str) -> bool:
