@@ -255,10 +255,6 @@ def _city_places(admin1: _Admin1Resolver | None = None) -> list[Place]:
     return out
 
 
-def _local_entries() -> list[dict[str, Any]]:
-    return list(reference().places)
-
-
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """Built once per process (about two seconds). A local entry whose id exists adds spellings."""
@@ -268,7 +264,7 @@ def default_gazetteer() -> Gazetteer:
     gaz = Gazetteer([*_country_places(), *subdivisions, *cities])
     for division in admin1.extra.values():
         gaz.by_id[division.id] = division  # a parent only: its name is not matched in text
-    for entry in _local_entries():
+    for entry in reference().places:
         add_local_entry(gaz, entry)
     return gaz
 

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import pycountry
 
 from analyzers.gazetteer import country_code
-from config.calendar import MONTHS
+from config.calendar import MONTHS, iso_date
 from ingest.extract import Extracted, ExtractError
 from ingest.sandbox import extract_file
 from store.schemas import DocumentCreate
@@ -46,21 +46,6 @@ _EN_MONTHS = {m[:3].lower(): i for i, m in enumerate(MONTHS["en"], start=1)}
 _READ_RE = re.compile(
     r"Lue? en audience publique le\s+([\d ]{1,4}?)\s*(?:er)?\s+(" + "|".join(_FR_MONTHS) + r")\s+(\d{4})", re.I
 )
-
-
-def _date(value: object) -> dt.date | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _real_date(value: object) -> dt.date | None:
-    """Sources that store a placeholder 1 January date for an unknown date: treat as unknown."""
-    d = _date(value)
-    return None if d is not None and (d.month, d.day) == (1, 1) else d
 
 
 _EXTRACT_ERRORS = {
@@ -119,7 +104,7 @@ def _coe_cpt(r: dict) -> DocumentCreate:
         countries=[state] if state else [],
         source="coe-cpt",
         doc_type=kind,
-        published=_date(r.get("date")),
+        published=iso_date(r.get("date")),
         url=r.get("url"),
         external_id=r["_id"],
         extra={"reference": ref, "visit_type": _none(r.get("visit_type"))},
@@ -136,7 +121,7 @@ def _un_upr(r: dict) -> DocumentCreate:
         countries=[cc] if cc else [],
         source="un-upr",
         doc_type="UPR document",
-        published=_date(r.get("date")),
+        published=iso_date(r.get("date")),
         url=r.get("url"),
         external_id=r["_id"],
         extra={"symbol": r.get("symbol")},
@@ -156,7 +141,9 @@ class _Decisions(NamedTuple):
 
 
 def _decision(r: dict, spec: _Decisions, **fields: object) -> DocumentCreate:
-    date = _date(r.get("date")) if spec.dated else _real_date(r.get("date"))
+    date = iso_date(r.get("date"))
+    if not spec.dated and date and (date.month, date.day) == (1, 1):  # a placeholder for an unknown date
+        date = None
     base: dict = {
         "kind": "decision",
         "title": r.get("title") or r["_id"],

@@ -8,11 +8,11 @@ side when they are embedded. Case documents are never embedded.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from analyzers.embeddings import E5Embedder
 from analyzers.passages import split_passages
+from ingest.background import BackgroundLoop
 from store.documents import DocumentStore
 from store.models import Document
 from store.passages import PassageStore
@@ -52,27 +52,16 @@ def embed_pending(
     return len(ids)
 
 
-class EmbedLoop:
+class EmbedLoop(BackgroundLoop):
     """The server's background embedding (the model is loaded on the first pending document only)."""
 
+    name, join_s = "coidesk-embedder", 60
+
     def __init__(self, store: DocumentStore, passages: PassageStore, embedder: E5Embedder, interval: float = 5.0):
-        self.store, self.passages, self.embedder, self.interval = store, passages, embedder, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="coidesk-embedder", daemon=True)
+        super().__init__(interval)
+        self.store, self.passages, self.embedder = store, passages, embedder
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=60)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                while not self._stop.is_set() and embed_pending(self.store, self.passages, self.embedder, limit=1):
-                    pass
-            except Exception:  # the documents stay pending and are retried
-                log.exception("background embedding failed; will retry")
-                self._stop.wait(self.interval * 6)
-            self._stop.wait(self.interval)
+    def step(self) -> bool:
+        while not self._stop.is_set() and embed_pending(self.store, self.passages, self.embedder, limit=1):
+            pass
+        return False

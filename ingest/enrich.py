@@ -7,7 +7,6 @@ each result is saved with the document queued for reindexing in the same transac
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from analyzers.actors import default_actors, use_desk_actors
 from analyzers.enricher import Enricher, EnrichInput, data_version, input_hash
 from analyzers.gazetteer import default_gazetteer, use_desk_entries
 from analyzers.model import ENRICHER_VERSION, Enrichment
+from ingest.background import BackgroundLoop
 from store.actor_entries import ActorEntries
 from store.documents import DocumentStore
 from store.models import Document
@@ -119,42 +119,30 @@ def _save_skipped(store: DocumentStore, inp: EnrichInput) -> None:
     store.save_enrichment(inp.id, ENRICHER_VERSION, input_hash(inp), {"skipped": True, "mentions": [], "countries": []})
 
 
-class EnrichLoop:
+class EnrichLoop(BackgroundLoop):
     """The server's background enrichment: new uploads get places, actors, dates and topics without
     anyone running ``coidesk enrich``. The spaCy model is loaded on the first pending document only."""
+
+    name = "coidesk-enricher"
 
     def __init__(
         self, store: DocumentStore, interval: float = 5.0, make_enricher: Callable[[], Enricher] | None = None
     ) -> None:
+        super().__init__(interval)
         self.store = store
-        self.interval = interval
         self.make_enricher = make_enricher or (lambda: Enricher(n_process=1))
         self._enricher: Enricher | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="coidesk-enricher", daemon=True)
+        self.version = ""
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        version = ""
-        while not self._stop.is_set():
-            try:
-                load_desk_places(self.store)
-                if version and data_version() != version:  # the desk added places or spellings
-                    self._enricher = self._enricher or self.make_enricher()
-                    report = enrich_documents(self.store, self._enricher)
-                    log.info("re-enriched %d documents after a gazetteer change", report.enriched)
-                version = data_version()
-                while not self._stop.is_set() and self.store.needing_enrichment(1):
-                    self._enricher = self._enricher or self.make_enricher()
-                    n = enrich_pending(self.store, self._enricher, limit=8)  # small batches: stop() stays prompt
-                    log.info("enriched %d documents in the background", n)
-            except Exception:  # keep the loop alive; the documents stay pending and are retried
-                log.exception("background enrichment failed; will retry")
-                self._stop.wait(self.interval * 6)
-            self._stop.wait(self.interval)
+    def step(self) -> bool:
+        load_desk_places(self.store)
+        if self.version and data_version() != self.version:  # the desk added places or spellings
+            self._enricher = self._enricher or self.make_enricher()
+            report = enrich_documents(self.store, self._enricher)
+            log.info("re-enriched %d documents after a gazetteer change", report.enriched)
+        self.version = data_version()
+        while not self._stop.is_set() and self.store.needing_enrichment(1):
+            self._enricher = self._enricher or self.make_enricher()
+            n = enrich_pending(self.store, self._enricher, limit=8)  # small batches: stop() stays prompt
+            log.info("enriched %d documents in the background", n)
+        return False

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from ingest.background import BackgroundLoop
 from store.documents import DocumentStore, to_indexed
 from store.index.base import SearchIndex
 from store.index.errors import IndexBusy
@@ -77,26 +78,15 @@ class Indexer:
             return total
 
 
-class WriterLoop:
+class WriterLoop(BackgroundLoop):
     """A background thread that drains the queue every ``interval`` seconds (used by the server)."""
 
+    name, backoff, join_s = "coidesk-index-writer", 0, 10
+
     def __init__(self, indexer: Indexer, interval: float = 0.5) -> None:
+        super().__init__(interval)
         self.indexer = indexer
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="coidesk-index-writer", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.indexer.try_drain()
-            except Exception:  # keep the loop alive; the queue keeps the work
-                log.exception("index writer loop failed; will retry")
-            self._stop.wait(self.interval)
+    def step(self) -> bool:
+        self.indexer.try_drain()
+        return False

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -134,17 +135,12 @@ class SandboxPool:
             self._all.clear()
 
 
-_pool: SandboxPool | None = None
-_pool_lock = threading.Lock()
-
-
+@cache
 def pool() -> SandboxPool:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = SandboxPool()
-            atexit.register(_pool.close)
-        return _pool
+    """The process's pool, made on first use (workers start when a file needs them)."""
+    sandbox = SandboxPool()
+    atexit.register(sandbox.close)
+    return sandbox
 
 
 def extract_file(
@@ -158,5 +154,6 @@ def extract_file(
     out = pool().extract(data, options, timeout_s, filename)
     if "error" in out:
         raise ExtractError(out["error"])
-    children = [Child(c["filename"], base64.b64decode(c["data"])) for c in out["children"]]
-    return Extracted(out["media_type"], out["pages"], out["title"], children, out["published"], out["metadata"])
+    return Extracted(
+        **{**out, "children": [Child(c["filename"], base64.b64decode(c["data"])) for c in out["children"]]}
+    )

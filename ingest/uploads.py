@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from analyzers.pseudonymise import pseudonymise_fields
+from config.calendar import iso_date
+from ingest.background import BackgroundLoop
 from ingest.extract import ExtractError, Options, detect
 from ingest.sandbox import extract_file
 from store.documents import DocumentStore
@@ -65,13 +66,6 @@ def safe_filename(name: str | None) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = _UNSAFE.sub("", name.replace("\\", "/")).split("/")[-1].strip().lstrip(".")
     return name[:255] or "upload"
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 OcrLanguage = Literal["fra", "eng", "ara"]
@@ -153,7 +147,7 @@ def run(store: DocumentStore, jobs: Jobs, job: IngestJob, extract: Callable[...,
         countries=fields.countries,
         source=fields.source,
         doc_type=fields.doc_type,
-        published=fields.published or _date(extracted.published),
+        published=fields.published or iso_date(extracted.published),
         url=fields.url,
         external_id=fields.url or None,
         case_id=fields.case_id if fields.kind == "case_document" else None,
@@ -194,31 +188,19 @@ def run_queued(store: DocumentStore, jobs: Jobs, limit: int | None = None) -> in
     return done
 
 
-class JobLoop:
+class JobLoop(BackgroundLoop):
     """The server's ingest worker: runs queued jobs one at a time (parsing happens in a sandbox process)."""
 
+    name, backoff, join_s = "coidesk-ingest", 9, 90
+
     def __init__(self, store: DocumentStore, jobs: Jobs, stale_s: int = 300, interval: float = 0.5) -> None:
-        self.store, self.jobs, self.interval, self.stale_s = store, jobs, interval, stale_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="coidesk-ingest", daemon=True)
+        super().__init__(interval)
+        self.store, self.jobs, self.stale_s = store, jobs, stale_s
+        self.last_recovery = 0.0
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=90)
-
-    def _run(self) -> None:
-        last_recovery = 0.0
-        while not self._stop.is_set():
-            try:
-                if time.monotonic() - last_recovery > 60:  # jobs a crashed process left half-done
-                    self.jobs.recover(older_than_s=self.stale_s)
-                    last_recovery = time.monotonic()
-                run_queued(self.store, self.jobs, limit=1)
-                if not self.jobs.pending():
-                    self._stop.wait(self.interval)
-            except Exception:
-                log.exception("ingest loop failed; will retry")
-                self._stop.wait(self.interval * 10)
+    def step(self) -> bool:
+        if time.monotonic() - self.last_recovery > 60:  # jobs a crashed process left half-done
+            self.jobs.recover(older_than_s=self.stale_s)
+            self.last_recovery = time.monotonic()
+        run_queued(self.store, self.jobs, limit=1)
+        return bool(self.jobs.pending())

@@ -8,11 +8,11 @@ from ingest.extract import Extracted, ExtractError, Extractor, Options, html, te
 def extract(data: bytes, options: Options) -> Extracted:
     from markdown_it import MarkdownIt
 
-    source = text.decode(data)
-    body = html.blocks(f"<div>{MarkdownIt().render(source)}</div>".encode())
+    source = text.extract(data, options)  # decoded as text, titled by its first heading
+    body = html.blocks(f"<div>{MarkdownIt().render(source.text)}</div>".encode())
     if not body:
         raise ExtractError("empty_file")
-    return Extracted("text/markdown", [body], text.heading(source))
+    return Extracted("text/markdown", [body], source.title)
 
 
 EXTRACTOR = Extractor("Markdown", ("text/markdown",), extract, (".md", ".markdown"), refines=("text/plain",))

@@ -10,7 +10,7 @@ from ingest.extract import Extracted, ExtractError, Extractor, Options, ocr
 MAX_PAGES = 5000
 
 
-def text_layer(data: bytes) -> Extracted:
+def extract(data: bytes, options: Options) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -27,19 +27,12 @@ def text_layer(data: bytes) -> Extracted:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ExtractError("corrupt_file") from exc
-    if not any(p.strip() for p in pages):
-        raise ExtractError("no_text_layer")
+    if not any(p.strip() for p in pages):  # a scan
+        if not options.ocr:
+            raise ExtractError("no_text_layer")
+        return ocr.scanned_pdf(data, options.ocr_languages)
     published = created.date().isoformat() if created else None
     return Extracted("application/pdf", pages, str(title) if title else None, published=published)
-
-
-def extract(data: bytes, options: Options) -> Extracted:
-    try:
-        return text_layer(data)
-    except ExtractError as exc:
-        if exc.code != "no_text_layer" or not options.ocr:
-            raise
-        return ocr.scanned_pdf(data, options.ocr_languages)
 
 
 EXTRACTOR = Extractor("PDF", ("application/pdf",), extract, (".pdf",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingest.extract import Extracted, ExtractError, Extractor, Options
 
 
-def decode(data: bytes) -> str:
+def extract(data: bytes, options: Options) -> Extracted:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -14,18 +14,9 @@ def decode(data: bytes) -> str:
         raise ExtractError("unsupported_format")
     if not text.strip():
         raise ExtractError("empty_file")
-    return text
-
-
-def heading(text: str) -> str | None:
-    """The title a text or Markdown file states: its first line when that is a ``#`` heading."""
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return first.lstrip("# ").strip()[:300] if first.startswith("#") else None
-
-
-def extract(data: bytes, options: Options) -> Extracted:
-    text = decode(data)
-    return Extracted("text/plain", [text], heading(text))
+    title = first.lstrip("# ").strip()[:300] if first.startswith("#") else None
+    return Extracted("text/plain", [text], title)
 
 
 EXTRACTOR = Extractor("text", ("text/plain",), extract, (".txt",), in_process=True)

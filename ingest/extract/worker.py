@@ -9,6 +9,7 @@ it is exceeded or when the worker dies; a hostile file can only take down this p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -24,14 +25,8 @@ def handle(path: str, options: dict[str, Any], filename: str | None = None) -> d
         out = choose(media_type, filename).read(data, Options(**options))
     except ExtractError as exc:
         return {"error": exc.code, "media_type": media_type}
-    return {
-        "media_type": out.media_type,
-        "pages": out.pages,
-        "title": out.title,
-        "published": out.published,
-        "metadata": out.metadata,
-        "children": [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children],
-    }
+    children = [{"filename": c.filename, "data": base64.b64encode(c.data).decode()} for c in out.children]
+    return {**dataclasses.asdict(out), "children": children}
 
 
 def serve() -> None:
