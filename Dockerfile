@@ -16,7 +16,7 @@ COPY services services
 COPY search_api search_api
 COPY cli cli
 COPY demo demo
-RUN pip install --no-cache-dir . "psycopg[binary]>=3.1"
+RUN pip install --no-cache-dir .
 ENV COIDESK_DATA_DIR=/data
 EXPOSE 8000
 CMD ["coidesk", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -221,18 +221,32 @@ def analyze(text: str, chain: Chain) -> list[Token]:
     return out
 
 
-def analyze_chains(text: str, chains: tuple[Chain, ...]) -> dict[Chain, list[tuple[str, int, int, int]]]:
-    """One tokenisation pass feeding several chains: ``(term, position, start, end)`` per chain."""
-    out: dict[Chain, list[tuple[str, int, int, int]]] = {c: [] for c in chains}
-    sinks = [(c, out[c].append) for c in chains]
-    for position, m in enumerate(TOKEN_RE.finditer(text)):
-        raw = m.group()
-        start, end = m.span()
-        for chain, append in sinks:
-            term = analyze_word(raw, chain)
-            if term is not None:
-                append((term, position, start, end))
+_TERMS: dict[Chain, dict[str, str | None]] = {"fr": {}, "en": {}, "exact": {}}
+_TERMS_MAX = 400_000  # raw words remembered per chain (a bulk load sees a few hundred thousand distinct ones)
+
+
+def indexed_terms(text: str, chains: tuple[Chain, ...], gap: str) -> dict[Chain, list[str]]:
+    """One tokenisation pass feeding several chains: the term of each raw token in order, ``gap`` for a
+    dropped one, so a term's index is its position."""
+    raws = TOKEN_RE.findall(text)
+    out: dict[Chain, list[str]] = {}
+    for chain in chains:
+        known = _TERMS[chain]
+        if len(known) > _TERMS_MAX:
+            known.clear()
+        terms: list[str] = []
+        append = terms.append
+        for raw in raws:
+            term = known.get(raw, gap)
+            if term is gap:
+                term = known[raw] = analyze_word(raw, chain)
+            append(gap if term is None else term)
+        out[chain] = terms
     return out
+
+
+def count_tokens(text: str) -> int:
+    return len(TOKEN_RE.findall(text))
 
 
 def chain_for_language(language: str | None) -> Chain | None:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import tantivy
 
-from store.index.analysis import Chain, analyze_chains, chain_for_language
+from store.index.analysis import Chain, chain_for_language, count_tokens, indexed_terms
 from store.index.base import IndexedDoc, day_number
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 from store.index.highlight import matcher_for, snippets
+from store.index.parallel_analysis import analysed, worker_count
 from store.index.query import (
     FACET_FIELDS,
     Cursor,
@@ -38,7 +39,7 @@ from textnorm import normalize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: content fields tokenized in Rust from analysed terms (same terms, positions, lengths)
 KEYWORDS = (
     "id",
     "kind",
@@ -62,55 +63,57 @@ def build_schema() -> tantivy.Schema:
     for name in NUMBERS:
         sb.add_integer_field(name, stored=False, indexed=True, fast=True)
     for name in ("content_fr", "content_en", "content_exact", "title_exact"):
-        sb.add_text_field(name, stored=False, tokenizer_name="raw", index_option="position")
+        sb.add_text_field(name, stored=False, tokenizer_name=TERMS_TOKENIZER, index_option="position")
     sb.add_bytes_field("meta", stored=True, indexed=False, fast=False)
     sb.add_bytes_field("text", stored=True, indexed=False, fast=False)
     return sb.build()
 
 
-def _pretokenized(tokens: list[tuple[str, int, int, int]]) -> tantivy.PreTokenizedString:
-    Token = tantivy.Token
-    return tantivy.PreTokenizedString(text="", tokens=[Token(t, p, a, b) for t, p, a, b in tokens])
+# Content fields hold analysed terms separated by spaces; a dropped word (stop word) is written as GAP, which
+# the field's tokenizer removes after numbering positions, so phrases keep their gaps and field lengths count
+# real words only (as Lucene's stop filter does). Tokenizing in Rust this way costs far less than building
+# one Python token object per word.
+GAP = "\u241f"
+TERMS_TOKENIZER = "coidesk_terms"
 
 
-def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
-    doc = tantivy.Document()
+def register_tokenizers(index: tantivy.Index) -> tantivy.Index:
+    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.custom_stopword([GAP]))
+    index.register_tokenizer(TERMS_TOKENIZER, analyzer.build())
+    return index
+
+
+Field = tuple[str, str | int | bytes]
+
+
+def to_fields(d: IndexedDoc) -> list[Field]:
+    """Every field of a document, analysed: plain values, cheap to pickle (what the analysis workers return)."""
     title, text = normalize(d.title or ""), normalize(d.text or "")
-    doc.add_text("id", d.id)
-    doc.add_text("kind", d.kind)
-    doc.add_text("source", d.source or "")
+    fields: list[Field] = [("id", d.id), ("kind", d.kind), ("source", d.source or "")]
     if d.doc_type:
-        doc.add_text("doc_type", d.doc_type)
+        fields.append(("doc_type", d.doc_type))
     if d.language:
-        doc.add_text("language", d.language)
-    for c in d.countries:
-        doc.add_text("country", c)
+        fields.append(("language", d.language))
+    fields += [("country", c) for c in d.countries]
     if d.case_id:
-        doc.add_text("case_id", d.case_id)
+        fields.append(("case_id", d.case_id))
     for field_name, values in (("place", d.places), ("actor", d.actors), ("topic", d.topics)):
-        for v in values:
-            doc.add_text(field_name, v)
-    for month in d.event_months:
-        doc.add_integer("event_month", month)
+        fields += [(field_name, v) for v in values]
+    fields += [("event_month", month) for month in d.event_months]
     if d.published:
-        doc.add_integer("published_day", day_number(d.published))
-        doc.add_integer("year", d.published.year)
+        fields += [("published_day", day_number(d.published)), ("year", d.published.year)]
     if d.added:
-        doc.add_integer("added_day", day_number(d.added))
-    doc.add_integer("published_key", d.published_key())
-    doc.add_integer("added_key", d.added_key())
-    content = f"{title}\n{text}"
+        fields.append(("added_day", day_number(d.added)))
+    fields += [("published_key", d.published_key()), ("added_key", d.added_key())]
     chain = chain_for_language(d.language)
     chains: tuple[Chain, ...] = ("exact",) if chain is None else ("exact", chain)
-    analysed = analyze_chains(content, chains)
+    terms = indexed_terms(f"{title}\n{text}", chains, GAP)
     if chain is not None:
-        doc.add_pre_tokenized_text(f"content_{chain}", _pretokenized(analysed[chain]))
-    doc.add_pre_tokenized_text("content_exact", _pretokenized(analysed["exact"]))
-    # the title is the start of the content: its exact tokens are the first ones
-    title_end = len(title)
-    doc.add_pre_tokenized_text("title_exact", _pretokenized([t for t in analysed["exact"] if t[3] <= title_end]))
-    for key in d.alias_keys():
-        doc.add_text("alias_key", key)
+        fields.append((f"content_{chain}", " ".join(terms[chain])))
+    fields.append(("content_exact", " ".join(terms["exact"])))
+    # the title is the start of the content: its exact terms are the first ones
+    fields.append(("title_exact", " ".join(terms["exact"][: count_tokens(title)])))
+    fields += [("alias_key", key) for key in d.alias_keys()]
     meta = {
         "id": d.id,
         "kind": d.kind,
@@ -124,16 +127,38 @@ def to_tantivy_doc(d: IndexedDoc) -> tantivy.Document:
         "published_key": d.published_key(),
         "added_key": d.added_key(),
     }
-    doc.add_bytes("meta", json.dumps(meta).encode())
-    doc.add_bytes("text", text.encode())
+    fields += [("meta", json.dumps(meta).encode()), ("text", text.encode())]
+    return fields
+
+
+def fields_of_batch(docs: list[IndexedDoc]) -> list[list[Field]]:
+    return [to_fields(d) for d in docs]
+
+
+def to_tantivy_doc(fields: list[Field]) -> tantivy.Document:
+    doc = tantivy.Document()
+    for name, value in fields:
+        if isinstance(value, bytes):
+            doc.add_bytes(name, value)
+        elif isinstance(value, int):
+            doc.add_integer(name, value)
+        else:
+            doc.add_text(name, value)
     return doc
 
 
 class TantivyIndex:
     name = "embedded"
 
-    def __init__(self, root: Path, writer_heap_bytes: int = 128_000_000, max_relevance_depth: int = 10_000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        writer_heap_bytes: int = 128_000_000,
+        max_relevance_depth: int = 10_000,
+        analysis_workers: int = 0,
+    ) -> None:
         self.root = Path(root)
+        self.analysis_workers = worker_count(analysis_workers)
         self.root.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         self.writer_heap_bytes = writer_heap_bytes
@@ -172,11 +197,11 @@ class TantivyIndex:
             if version is None or outdated or not (self.root / version).exists():
                 self.fresh = True  # an empty index of this schema: the caller re-queues the store
                 path = self._new_version()
-                tantivy.Index(self.schema, path=str(path))
+                register_tokenizers(tantivy.Index(self.schema, path=str(path)))
                 self._write_current(path.name)
                 version = path.name
             try:
-                self._index = tantivy.Index(self.schema, path=str(self.root / version), reuse=True)
+                self._index = register_tokenizers(tantivy.Index(self.schema, path=str(self.root / version), reuse=True))
             except Exception as exc:  # tantivy raises ValueError for corrupt or incompatible indexes
                 raise IndexUnavailable(f"cannot open embedded index {version}: {exc}") from exc
             self._version = version
@@ -213,7 +238,7 @@ class TantivyIndex:
                 writer.delete_documents_by_term("id", doc_id)
             for d in docs:
                 writer.delete_documents_by_term("id", d.id)
-                writer.add_document(to_tantivy_doc(d))
+                writer.add_document(to_tantivy_doc(to_fields(d)))
                 n += 1
             writer.commit()
             writer.wait_merging_threads()
@@ -240,12 +265,12 @@ class TantivyIndex:
         """Build a new version from scratch, then switch to it; searches keep working meanwhile."""
         with self._lock:
             path = self._new_version()
-            index = tantivy.Index(self.schema, path=str(path))
+            index = register_tokenizers(tantivy.Index(self.schema, path=str(path)))
             writer = self._writer(index)
             try:
-                for batch in ([docs] if docs is not None else []) if batches is None else batches:
-                    for d in batch:
-                        writer.add_document(to_tantivy_doc(d))
+                source = ([docs] if docs is not None else []) if batches is None else batches
+                for fields in analysed(source, fields_of_batch, self.analysis_workers):
+                    writer.add_document(to_tantivy_doc(fields))
                 writer.commit()
                 writer.wait_merging_threads()
             except BaseException:
