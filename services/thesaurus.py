@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -43,20 +44,33 @@ def may_edit_thesaurus(p: Principal) -> bool:
     return p.has("research_assistant", "admin")
 
 
+RECHECK_S = 1.0
+
+
 class ThesaurusDesk:
     def __init__(self, entries: ThesaurusEntries, actors: ActorEntries) -> None:
         self.entries = entries
         self.actors = actors
         self._lock = threading.Lock()
         self._cached: tuple[tuple[int, int], Vocabulary] | None = None
+        self._checked: tuple[tuple[int, int], float] = ((-1, -1), 0.0)
 
     def concepts(self) -> list[dict[str, Any]]:
         return merge_concepts(file_concepts(), [(e.concept_id, e.fr, e.en) for e in self.entries.all()])
 
     def vocabulary(self) -> Vocabulary:
-        """Thesaurus and actors as the desk edited them; rebuilt when either changes."""
-        version = (self.entries.version(), self.actors.version())
+        """Thesaurus and actors as the desk edited them; rebuilt when either changes.
+
+        Edits made through this process apply to the next search; the database is asked for edits made by
+        other processes at most once every RECHECK_S (two queries saved on every search).
+        """
+        local = (self.entries.local_changes, self.actors.local_changes)
+        now = time.monotonic()
         with self._lock:
+            if self._cached is not None and self._checked[0] == local and now - self._checked[1] < RECHECK_S:
+                return self._cached[1]
+            version = (self.entries.version(), self.actors.version())
+            self._checked = (local, now)
             if self._cached is None or self._cached[0] != version:
                 self._cached = (version, build_vocabulary(self.concepts(), merge_actors(self.actors.as_entries())))
             return self._cached[1]

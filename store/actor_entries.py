@@ -31,10 +31,12 @@ class ActorEntry(Base):
 class ActorEntries:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.local_changes = 0  # entries added through this object: readers see them at once
 
     def add(
         self, actor_id: str, type_: str, countries: list[str], names: list[str], acronyms: list[str], user: str
     ) -> None:
+        self.local_changes += 1
         with self.db.session() as s:
             s.add(
                 ActorEntry(

@@ -29,8 +29,10 @@ class ThesaurusEntry(Base):
 class ThesaurusEntries:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.local_changes = 0  # entries added through this object: readers see them at once
 
     def add(self, concept_id: str, fr: list[str], en: list[str], user: str) -> None:
+        self.local_changes += 1
         with self.db.session() as s:
             s.add(ThesaurusEntry(concept_id=concept_id, fr=fr, en=en, added_by=user))
 
