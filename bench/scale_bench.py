@@ -21,9 +21,7 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.search_bench import COUNTRIES, DOC_TYPES, QUERIES, SOURCES, percentile  # noqa: E402
+from bench.search_bench import COUNTRIES, DOC_TYPES, QUERIES, SOURCES, percentile, start_server  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from ingest.corpus import RecordError, iter_corpus  # noqa: E402
 from services.context import AppContext  # noqa: E402
@@ -103,29 +101,6 @@ def documents(n: int, words: dict[str, list[str]], seed: int = 7) -> Iterator[li
 
 def size_of(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def start_server(data_dir: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir), "COIDESK_ENRICH_IN_SERVER": "false", **env_extra}
-    proc = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("server did not start")
 
 
 CASES: dict[str, list[tuple[str, dict[str, list[str]], bool, tuple[str, ...]]]] = {

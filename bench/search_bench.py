@@ -199,13 +199,13 @@ def main() -> None:
         server.wait(timeout=10)
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`coidesk serve` in its own process on 127.0.0.1, as users reach it."""
+def start_server(data_dir: Path, env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`coidesk serve` in its own process on 127.0.0.1, as users reach it (``env_extra``: more settings)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # no background enrichment: the benchmark index holds generated documents, not stored ones
-    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir), "COIDESK_ENRICH_IN_SERVER": "false"}
+    env = {**os.environ, "COIDESK_DATA_DIR": str(data_dir), "COIDESK_ENRICH_IN_SERVER": "false", **(env_extra or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
         cwd=ROOT,
@@ -214,7 +214,7 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(600):
         try:
             if httpx.get(base + "/api/health", timeout=2).status_code == 200:
                 return proc, base

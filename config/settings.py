@@ -45,8 +45,6 @@ class Settings(BaseSettings):
     max_memory_mb: int = Field(default=12_288, ge=0)
     max_relevance_depth: int = 10_000
     writer_heap_bytes: int = 128_000_000
-    # Processes analysing documents during a bulk build of the embedded index (0 = one per core)
-    index_analysis_workers: int = Field(default=1, ge=0)
     # Accounts and sessions (SECURITY.md: OWASP ASVS level 2)
     cookie_secure: bool = True  # Secure cookies; browsers accept them on http://127.0.0.1 and localhost
     session_idle_minutes: int = Field(default=30, ge=1)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -18,6 +20,7 @@ from sqlalchemy import Connection, Engine, inspect
 from store.models import Base
 
 SCRIPT_LOCATION = "store:migrations"
+logging.getLogger("alembic").setLevel(logging.WARNING)  # no "Context impl SQLiteImpl" lines on every CLI run
 
 
 def alembic_config(connection: Connection) -> Config:

@@ -43,7 +43,6 @@ def open_index(settings: Settings) -> SearchIndex:
         settings.index_dir,
         writer_heap_bytes=settings.writer_heap_bytes,
         max_relevance_depth=settings.max_relevance_depth,
-        analysis_workers=settings.index_analysis_workers,
     )
 
 

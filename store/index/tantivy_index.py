@@ -24,7 +24,6 @@ from store.index.analysis import Chain, chain_for_language, count_tokens, indexe
 from store.index.base import IndexedDoc, day_number
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 from store.index.highlight import matcher_for, snippets
-from store.index.parallel_analysis import analysed, worker_count
 from store.index.query import (
     FACET_FIELDS,
     Cursor,
@@ -87,7 +86,7 @@ Field = tuple[str, str | int | bytes]
 
 
 def to_fields(d: IndexedDoc) -> list[Field]:
-    """Every field of a document, analysed: plain values, cheap to pickle (what the analysis workers return)."""
+    """Every field of a document, analysed, as (name, value) pairs."""
     title, text = normalize(d.title or ""), normalize(d.text or "")
     fields: list[Field] = [("id", d.id), ("kind", d.kind), ("source", d.source or "")]
     if d.doc_type:
@@ -131,10 +130,6 @@ def to_fields(d: IndexedDoc) -> list[Field]:
     return fields
 
 
-def fields_of_batch(docs: list[IndexedDoc]) -> list[list[Field]]:
-    return [to_fields(d) for d in docs]
-
-
 def to_tantivy_doc(fields: list[Field]) -> tantivy.Document:
     doc = tantivy.Document()
     for name, value in fields:
@@ -155,10 +150,8 @@ class TantivyIndex:
         root: Path,
         writer_heap_bytes: int = 128_000_000,
         max_relevance_depth: int = 10_000,
-        analysis_workers: int = 0,
     ) -> None:
         self.root = Path(root)
-        self.analysis_workers = worker_count(analysis_workers)
         self.root.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         self.writer_heap_bytes = writer_heap_bytes
@@ -269,8 +262,9 @@ class TantivyIndex:
             writer = self._writer(index)
             try:
                 source = ([docs] if docs is not None else []) if batches is None else batches
-                for fields in analysed(source, fields_of_batch, self.analysis_workers):
-                    writer.add_document(to_tantivy_doc(fields))
+                for batch in source:
+                    for d in batch:
+                        writer.add_document(to_tantivy_doc(to_fields(d)))
                 writer.commit()
                 writer.wait_merging_threads()
             except BaseException:

@@ -395,7 +395,7 @@ def test_truncation_and_rechaining_are_detected(fresh_ctx: AppContext, tamper: s
             con.execute(sql("DELETE FROM audit WHERE id > 7"))
         elif tamper == "forge_checkpoint":
             path = ctx.audit.checkpoints.path
-            path.write_sql(path.read_sql() + json.dumps({"id": 3, "hash": "f" * 64, "sig": "0" * 64}) + "\n")
+            path.write_text(path.read_text() + json.dumps({"id": 3, "hash": "f" * 64, "sig": "0" * 64}) + "\n")
         else:
             con.execute(sql("UPDATE audit SET actor = 'nobody' WHERE id = 4"))
             _rechain(ctx, con, ctx.audit.key.derived("chain") if tamper.endswith("with_key") else None)
