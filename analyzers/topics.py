@@ -1,8 +1,8 @@
-"""Topics from the small controlled COI vocabulary in config/topics.json (edited by the research desk)."""
+"""Topics from the small controlled COI vocabulary (``topics.json`` of the reference data, edited by the research
+desk)."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -11,8 +11,7 @@ from pathlib import Path
 
 from analyzers.model import Mention
 from config.messages import LOCALES
-
-CONFIG = Path(__file__).resolve().parent.parent / "config"
+from config.reference import load_reference, reference
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,14 @@ def fold_text(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
-@lru_cache(maxsize=1)
 def default_topics() -> tuple[int, tuple[Topic, ...]]:
-    data = json.loads((CONFIG / "topics.json").read_text())
+    """The threshold and the topics of the reference data the settings name, compiled once per folder."""
+    return _compiled(reference().directory)
+
+
+@lru_cache(maxsize=4)
+def _compiled(directory: Path) -> tuple[int, tuple[Topic, ...]]:
+    data = load_reference(directory).topics
     topics = tuple(
         Topic(
             t["id"],

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from config.messages import message
 from config.sources import source_name
 from reports.model import Block, ReportDocument, Section
 from services.auth import Accounts, Principal
@@ -24,25 +25,6 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from store.documents import DocumentStore
 from store.models import Document
 from store.reports import Report, ReportCitation, ReportParts, ReportRecords
-
-DISCLAIMER = {
-    "fr": (
-        "Ce rapport a été rédigé selon la méthodologie commune de l'UE pour l'information sur les pays d'origine, "
-        "à partir d'informations publiquement disponibles et soigneusement recherchées, dans un temps limité. "
-        "Il ne prétend pas être exhaustif et ne préjuge pas du bien-fondé d'une demande de protection. "
-        "L'absence d'information sur un événement ne signifie pas qu'il n'a pas eu lieu."
-    ),
-    "en": (
-        "This report was written following the common EU methodology for country of origin information, from "
-        "publicly available information carefully researched within time constraints. It is not exhaustive and "
-        "is not conclusive as to the merit of any application for international protection. The absence of "
-        "information on an event does not mean that it did not occur."
-    ),
-}
-STATUS_LABEL = {
-    "fr": {"draft": "projet", "in_review": "en relecture", "published": "publié"},
-    "en": {"draft": "draft", "in_review": "in review", "published": "published"},
-}
 
 
 def may_write(p: Principal) -> bool:
@@ -258,7 +240,7 @@ class ReportDesk:
                 "reviewers": data.reviewers,
                 "text": data.method_text,
             },
-            disclaimer=data.disclaimer if data.disclaimer is not None else DISCLAIMER[data.locale],
+            disclaimer=data.disclaimer if data.disclaimer is not None else message("report_disclaimer", data.locale),
             created_by=p.username,
         )
         return self.records.add(r)
@@ -390,28 +372,24 @@ class ReportDesk:
                     blocks.append(Block("paraphrase", c["paraphrase"] or "", [n]))
                 if c["source_changed"]:
                     warnings.append(
-                        (
-                            f"{source_name(source)}, « {title} » : la source a changé depuis la citation (version "
-                            f"{c['document_version']} citée, version {c['current_version']} disponible)."
-                        )
-                        if locale == "fr"
-                        else (
-                            f"{source_name(source)}, “{title}”: the source changed since it was cited (version "
-                            f"{c['document_version']} cited, version {c['current_version']} available)."
+                        message(
+                            "report_source_changed",
+                            locale,
+                            source=source_name(source),
+                            title=title,
+                            cited=c["document_version"],
+                            current=c["current_version"],
                         )
                     )
             sections.append(Section(x["title"], blocks))
         method = report.get("methodology") or {}
         methodology = []
         if method.get("sources"):
-            methodology.append(("Sources : " if locale == "fr" else "Sources: ") + method["sources"])
+            methodology.append(message("report_method_sources", locale, sources=method["sources"]))
         if method.get("period"):
-            methodology.append(
-                ("Période de référence : " if locale == "fr" else "Reference period: ") + method["period"]
-            )
+            methodology.append(message("report_method_period", locale, period=method["period"]))
         if method.get("reviewers"):
-            label = "Relecture (contrôle qualité) : " if locale == "fr" else "Review (quality control): "
-            methodology.append(label + ", ".join(method["reviewers"]))
+            methodology.append(message("report_method_reviewers", locale, reviewers=", ".join(method["reviewers"])))
         if method.get("text"):
             methodology.append(method["text"])
         return ReportDocument(
@@ -421,7 +399,7 @@ class ReportDesk:
             date=long_date(today or dt.date.today(), locale),
             reference=report.get("reference"),
             country=report.get("country"),
-            status=STATUS_LABEL[locale][report["status"]],
+            status=message(f"report_status_{report['status']}", locale),
             version=report["version"],
             questions=report.get("questions") or [],
             methodology=methodology,
