@@ -21,6 +21,7 @@ class CrawledFile:
     publisher: str | None = None  # aggregators (ecoi.net): the document's original publisher
     file_url: str | None = None  # when the file was fetched from another address than ``url``
     pdf_url: str | None = None  # the same document as a PDF, when the publisher offers both
+    withdrawn: str | None = None  # ISO date (or "unknown") the publisher withdrew the document
     # decisions
     court: str | None = None
     decision_date: str | None = None

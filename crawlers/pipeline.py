@@ -64,6 +64,7 @@ class IngestPipeline:
             "pdf_url": item.pdf_url,
             "publisher": item.publisher,
             "author": item.author,
+            "withdrawn": item.withdrawn,  # the publisher withdrew it: kept, flagged (see the uk_cpin spider)
         }
         outcome = store_crawled(
             self.ctx.store, self.ctx.jobs, item.body, item.filename, fields, {k: v for k, v in crawl.items() if v}

@@ -21,7 +21,7 @@ from services.context import AppContext
 
 log = logging.getLogger(__name__)
 # not fetched on purpose, or fetched with a remark: kept with the run, not counted as failures
-NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "resolver", "notice")
+NOT_FAILURES = ("offsite", "private-address", "scheme", "no-host", "resolver", "notice", "withdrawn")
 
 
 class UnknownSource(ValueError):

@@ -75,13 +75,62 @@ def iso_date(value: str | None) -> str | None:
     return None
 
 
+# every Unicode dash a publisher may put in a number ("C‑670/16" with U+2011 on EUR-Lex): hyphen, non-breaking
+# hyphen, figure dash, en and em dash, horizontal bar, minus sign, small and full-width hyphen-minus
+DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASH = re.compile(f"[{DASHES[1:]}]")
+_QUALIFIER = re.compile(r"\(([^()]*)\)")
+
+
+def normalise_dashes(text: str) -> str:
+    """Every dash variant as the ASCII hyphen-minus, soft hyphens removed."""
+    return _DASH.sub("-", text.replace("\u00ad", ""))
+
+
+def country_of(name: str | None) -> str | None:
+    """ISO alpha-3 code of a country as publishers write it, through the project's country reference: the
+    name itself, then without its qualifier or the qualifier alone ("Myanmar (Burma)", "Iraq (KRI)"), then
+    the inverted forms of official lists ("Gambia, The", "Korea, North")."""
+    name = clean(normalise_dashes(name or "").replace("\u2019", "'"))
+    if not name:
+        return None
+    candidates = [name, _QUALIFIER.sub("", name), *_QUALIFIER.findall(name)]
+    for candidate in list(candidates):
+        head, sep, tail = candidate.partition(",")
+        if sep:
+            candidates += [f"{tail} {head}", head]
+    for candidate in candidates:
+        candidate = clean(candidate) or ""
+        code = country_code(candidate) or (
+            country_code(candidate[4:]) if candidate.lower().startswith("the ") else None
+        )
+        if code:
+            return code
+    return None
+
+
 def countries_named(*names: str | None) -> list[str]:
     out: list[str] = []
     for name in names:
-        code = country_code(name) if name else None
+        code = country_of(name)
         if code and code not in out:
             out.append(code)
     return out
+
+
+def declared_language(response: TextResponse) -> str | None:
+    """The language the page declares: ``<html lang>``, ``xml:lang`` of its root, or a Content-Language
+    meta tag (two-letter code, lower case)."""
+    for value in (
+        response.xpath("/html/@lang").get(),
+        response.xpath("/*/@*[local-name()='lang']").get(),
+        response.css('meta[http-equiv="content-language" i]::attr(content)').get(),
+        response.css('meta[name="language" i]::attr(content)').get(),
+    ):
+        code = (value or "").strip().lower()[:2]
+        if re.fullmatch(r"[a-z]{2}", code):
+            return code
+    return None
 
 
 def clean(text: str | None) -> str | None:
