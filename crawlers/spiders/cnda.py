@@ -7,8 +7,14 @@ worldwidelaw/legal-sources CNDA fetcher reads):
 - a decision page gives the heading (``h1``), the date of publication ("23 mars 2026"), an abstract
   (paragraphs of the main content), the file number ("n° 23012345") and a link to the decision's PDF
   under ``/Media/`` ("Voir la décision").
+Public code written against the live site shows the PDF's address under ``/Media/`` without a ``.pdf``
+suffix and naming the decision ("/Media/mediatheque-cnda/images/2026/cnda-12-mai-2026-m.y.-n-26006334-c": the
+date read and the file number), while other ``/Media/`` addresses on the page are the site's images (its
+logo among them). The decision's link is the ``/Media/`` link outside the header, navigation and footer,
+not an image, that names the decision (its text, its file number or a dated slug); the decision's date
+and number are read from that address when the page does not give them.
 Collected: one decision per page, its text from the PDF (the page's abstract is kept as the headnote);
-without a PDF, the page itself.
+without a PDF, the page itself (reported).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Response, TextResponse
 
@@ -25,6 +32,30 @@ _DECISION_LINK = "/decisions-jurisprudentielles/"
 _FILE_NUMBER = re.compile(r"\bn[°o]\s*(\d{6,10})\b")
 _CITED_AS = re.compile(r"\bCNDA,?\s+(\d{1,2}(?:er)?\s+\w+\s+\d{4})")  # "CNDA 18 décembre 2025 M. C. n° ..."
 _PAGE = re.compile(r"[?&]page=(\d+)")
+_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|ico|bmp)$", re.I)
+_SLUG_DATE = re.compile(r"-(\d{1,2})(?:er)?-([a-zéû]+)-(\d{4})-", re.I)
+_SLUG_NUMBER = re.compile(r"-n-(\d{6,10})(?:-|$)")
+_FR_MONTHS = {"fevrier": "février", "aout": "août", "decembre": "décembre"}
+
+
+def _decision_link(response: TextResponse, number: str | None) -> str | None:
+    """The decision's PDF among the page's links (not the site's logo or other images)."""
+    best: tuple[int, str] | None = None
+    for a in response.css("a[href]"):
+        href = a.attrib["href"]
+        path = urlsplit(href).path
+        if a.xpath("ancestor::header | ancestor::nav | ancestor::footer"):
+            continue
+        if _IMAGE.search(path) or not ("/Media/" in path or path.lower().endswith(".pdf")):
+            continue
+        text = (clean(" ".join(a.css("::text").getall())) or "").lower()
+        if not text and a.css("img"):
+            continue  # an image link
+        score = (2 if "décision" in text or "decision" in text else 0) + (2 if number and number in path else 0)
+        score += 1 if _SLUG_DATE.search(path) or path.lower().endswith(".pdf") else 0
+        if score and (best is None or score > best[0]):
+            best = (score, href)
+    return best[1] if best else None
 
 
 class CndaSpider(SourceSpider):
@@ -71,8 +102,14 @@ class CndaSpider(SourceSpider):
             "decision_date": long_date(cited.group(1)) if (cited := _CITED_AS.search(page_text)) else None,
             "headnote": abstract,
         }
-        pdf = response.css('a[href*="/Media/"]::attr(href)').get() or response.css('a[href$=".pdf"]::attr(href)').get()
+        pdf = _decision_link(response, fields["file_number"])
         if pdf:
+            path = urlsplit(pdf).path
+            if not fields["decision_date"] and (d := _SLUG_DATE.search(path)):
+                month = _FR_MONTHS.get(d.group(2).lower(), d.group(2).lower())
+                fields["decision_date"] = long_date(f"{d.group(1)} {month} {d.group(3)}")
+            if not fields["file_number"] and (n := _SLUG_NUMBER.search(path)):
+                fields["file_number"] = n.group(1)
             yield self.request(response.urljoin(pdf), self.parse_file, fields=fields, doc_url=response.url)
             return
         self.report(response.url, "notice", "no link to the decision's PDF: the page itself is kept")

@@ -20,7 +20,38 @@ from scrapy.http import Response, TextResponse
 from crawlers.spiders.base import SourceSpider, clean, countries_named, long_date
 
 _DOCUMENT = re.compile(r"/[a-z]{2}/(?:document|dokument)/\d+\.html$")
-_LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "russian": "ru", "arabic": "ar"}
+_LANGUAGES = {
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "russian": "ru",
+    "arabic": "ar",
+    "italian": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "turkish": "tr",
+    "persian": "fa",
+    "farsi": "fa",
+    "dari": "fa",
+    "pashto": "ps",
+    "ukrainian": "uk",
+    "chinese": "zh",
+    "kurdish": "ku",
+    "urdu": "ur",
+    "tigrinya": "ti",
+    "amharic": "am",
+    "somali": "so",
+    "georgian": "ka",
+    "armenian": "hy",
+    "albanian": "sq",
+    "serbian": "sr",
+    "bengali": "bn",
+    "hungarian": "hu",
+    "polish": "pl",
+    "greek": "el",
+    "swedish": "sv",
+}
 
 
 class EcoiSpider(SourceSpider):

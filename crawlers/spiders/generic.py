@@ -53,9 +53,12 @@ class GenericSpider(SourceSpider):
     def parse_feed(self, response: Response) -> Iterable[Any]:
         feed = feedparser.parse(response.body)
         self.require(feed.entries, "feed entries", response)
-        for entry in feed.entries:
+        for n, entry in enumerate(feed.entries, 1):
             link = entry.get("link")
             if not link:
+                self.report(
+                    response.url, "layout", f"feed entry {n} ({clean(entry.get('title')) or 'untitled'}): no link"
+                )
                 continue
             fields = {
                 "title": clean(entry.get("title")),
@@ -70,9 +73,10 @@ class GenericSpider(SourceSpider):
         sitemap = Sitemap(response.body)
         entries = list(sitemap)
         self.require(entries, "sitemap entries", response)
-        for entry in entries:
+        for n, entry in enumerate(entries, 1):
             loc = entry.get("loc")
             if not loc:
+                self.report(response.url, "layout", f"sitemap entry {n}: no loc")
                 continue
             if sitemap.type == "sitemapindex":
                 yield self.request(loc, self.parse_sitemap)
@@ -84,9 +88,10 @@ class GenericSpider(SourceSpider):
         listing = self.crawl.listings[int(response.meta["listing"])]
         links = response.css(listing.links)
         self.require(links, f"links ({listing.links})", response)
-        for a in links:
+        for n, a in enumerate(links, 1):
             href = a.attrib.get("href")
             if not href:
+                self.report(response.url, "layout", f"listing link {n} ({listing.links}): no href")
                 continue
             if listing.title:  # the title the registry points at wins over the page's own
                 fields = {"title": clean(a.xpath(listing.title).get())}
