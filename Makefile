@@ -10,7 +10,8 @@ ENGINES_ENV ?= /tmp/coidesk-engines/env
 SCALE_TESTS ?= tests/store tests/ingest tests/engines tests/test_cli.py tests/search_api/test_api.py \
 	tests/search_api/test_access.py tests/search_api/test_reports.py tests/search_api/test_decisions.py \
 	tests/search_api/test_security.py tests/search_api/test_sessions.py tests/search_api/test_hybrid.py \
-	tests/search_api/test_places.py tests/search_api/test_sources.py
+	tests/search_api/test_places.py tests/search_api/test_sources.py tests/search_api/test_verify.py \
+	tests/search_api/test_schema_fuzz.py
 
 .PHONY: run test test-scale engines-up engines-down venv demo serve lint typecheck bench clean
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from search_api.auth import Admin, AuditReader, CurrentUser, ctx_of
+from search_api.params import RowId
 from services.context import AppContext
 from services.errors import InvalidInput
+from store.models import MAX_ROW_ID
 
 router = APIRouter(prefix="/api")
 Ctx = Annotated[AppContext, Depends(ctx_of)]
-MAX_ROW_ID = 2**62  # row ids are 64-bit in SQLite and PostgreSQL
-RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class UserIn(BaseModel):

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from reports.render import render_as
 from search_api.auth import CurrentUser, ctx_of
+from search_api.params import RowId
 from search_api.rendering import locale_of, render
 from services.context import AppContext
 from services.reports import CommentIn, PassageIn, ReportIn, SectionIn, may_comment, may_publish, may_write
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
-ReportId = Annotated[int, Path(ge=1, le=2**62)]
-ItemId = Annotated[int, Path(ge=1, le=2**62)]
+ReportId = RowId
+ItemId = RowId
 Format = Literal["pdf", "docx", "html"]
 
 
@@ -243,7 +244,9 @@ def workflow_form(
         c.reports.publish(user, report_id)
     else:
         c.reports.reopen(user, report_id)
-    return _back(request, report_id, lang, {"submit": "submitted", "publish": "published", "reopen": "reopened"}[action])
+    return _back(
+        request, report_id, lang, {"submit": "submitted", "publish": "published", "reopen": "reopened"}[action]
+    )
 
 
 @router.post("/reports/{report_id}/comments", include_in_schema=False)

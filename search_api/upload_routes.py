@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ingest.extract import formats
 from ingest.uploads import JobOptions, UploadFields, submit
-from search_api.admin_routes import RowId
+from search_api.params import RowId
 from search_api.auth import CurrentUser, ctx_of
 from search_api.case_routes import read_upload
 from search_api.i18n import translate

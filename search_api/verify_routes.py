@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from reports.render import MEDIA_TYPES, render_as
 from search_api.auth import CurrentUser, ctx_of
 from search_api.choices import code_label, country_choices
+from search_api.params import RowId
 from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext
@@ -100,7 +101,7 @@ def export(
 
 
 CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-VerificationId = Annotated[int, Path(ge=1, le=2**62)]
+VerificationId = RowId
 
 
 @router.get("/api/cases/{case_id}/verifications", tags=["verify"])

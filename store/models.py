@@ -13,6 +13,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+# Integer primary keys are 32-bit on PostgreSQL (64-bit on SQLite): the largest id any table can hold, the
+# bound every id taken from a request is checked against before it reaches a query
+MAX_ROW_ID = 2**31 - 1
+
 class Base(DeclarativeBase):
     pass
 

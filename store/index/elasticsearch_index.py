@@ -45,6 +45,11 @@ from store.index.query import (
 from textnorm import fold_phrase, iter_raw_tokens, normalize
 
 log = logging.getLogger(__name__)
+# the client logs whole request bodies (queries, verified statements: case data) at DEBUG; like SQLAlchemy for
+# its SQL, keep its loggers at INFO (method, URL, status) unless an operator set a level on purpose
+_transport_log = logging.getLogger("elastic_transport")
+if _transport_log.level == logging.NOTSET:
+    _transport_log.setLevel(logging.INFO)
 
 # field -> boost; same weights as the embedded engine
 STEMMED_FIELDS = {"content_fr": 1.0, "content_en": 1.0}

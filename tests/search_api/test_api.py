@@ -93,6 +93,19 @@ def test_error_shape_for_404_and_validation(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["error"]["code"] == "validation"
 
 
+
+@pytest.mark.parametrize("beyond", [2**31, 2**62, -1, 0])
+def test_ids_beyond_what_an_id_column_holds_are_refused_before_any_query(client: TestClient, beyond: int) -> None:
+    """PostgreSQL's id columns are 32-bit: a larger id in any path is a 422, never a database error."""
+    for method, path in (
+        ("get", f"/api/reports/{beyond}"),
+        ("get", f"/api/jobs/{beyond}"),
+        ("delete", f"/api/me/tokens/{beyond}"),
+        ("get", f"/api/reports/{beyond}/export"),
+    ):
+        r = client.request(method, path)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "validation", (path, r.text[:200])
+
 def test_fuzzed_queries_never_fail_with_5xx(client: TestClient) -> None:
     rng = random.Random(7)
     alphabet = string.ascii_letters + string.digits + " \"()*?~-+:!&|^[]{}\\/'éà" + "\u0000\u202e"
