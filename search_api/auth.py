@@ -112,6 +112,20 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
+class ControlCharacter(HTTPException):
+    """A NUL character in a query string, form or JSON body: no text coidesk keeps may hold one (PostgreSQL
+    refuses it in text), so the request is refused whole, before any of it is used (a 400)."""
+
+    code = "control_character"
+
+    def __init__(self) -> None:
+        super().__init__(400)
+
+
+# NUL as a percent escape (query strings, forms), as a JSON escape not itself escaped, or raw
+_NUL_ESCAPED = re.compile(rb"%00")
+_NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+
 # Routes that take files; every other request body (forms, JSON) is small.
 _UPLOAD_PATHS = re.compile(r"^/(?:api/documents|upload|api/cases/[^/]+/documents|cases/[^/]+/documents)$")
 
@@ -157,7 +171,15 @@ class RequireCredentials:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _refuse(request, scope, receive, send, 413, "too_large", {"max": limit})
             return
-        await self.app(scope, _counting(receive, limit), send)
+        if _NUL_ESCAPED.search(scope.get("query_string", b"")) or "\x00" in scope["path"]:
+            await _refuse(request, scope, receive, send, 400, ControlCharacter.code, {})
+            return
+        # files are bytes (their text is checked by ingest); a form escapes NUL as %00, JSON as \u0000
+        scan = None
+        if not _UPLOAD_PATHS.match(scope["path"]):
+            form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+            scan = _NUL_ESCAPED if form else _NUL_IN_JSON
+        await self.app(scope, _checked_body(receive, limit, scan), send)
 
 
 def _authenticate(request: Request) -> Principal:
@@ -174,16 +196,24 @@ def _authenticate(request: Request) -> Principal:
     return accounts.from_session(cookie)
 
 
-def _counting(receive: Receive, limit: int) -> Receive:
+def _checked_body(receive: Receive, limit: int, scan: re.Pattern[bytes] | None) -> Receive:
+    """The body as it is read: cut off at the limit; a form or JSON body holding a NUL refused once whole (it
+    is small: the form limit), so that an escape split between two chunks is still seen."""
     seen = 0
+    body = bytearray()
 
     async def wrapped() -> Message:
         nonlocal seen
         message = await receive()
         if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
+            chunk = message.get("body", b"")
+            seen += len(chunk)
             if seen > limit:
                 raise BodyTooLarge(limit)
+            if scan is not None:
+                body.extend(chunk)
+                if not message.get("more_body") and (b"\x00" in body or scan.search(body)):
+                    raise ControlCharacter()
         return message
 
     return wrapped

@@ -175,7 +175,7 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 413:
             return await error_response(request, 413, "too_large", {"max": getattr(exc, "limit", "")})
-        code = "not_found" if exc.status_code == 404 else "http_error"
+        code = getattr(exc, "code", None) or ("not_found" if exc.status_code == 404 else "http_error")
         return await error_response(request, exc.status_code, code)
 
     @app.exception_handler(Exception)

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ingest.extract import formats
 from ingest.uploads import JobOptions, UploadFields, submit
-from search_api.params import RowId
 from search_api.auth import CurrentUser, ctx_of
 from search_api.case_routes import read_upload
 from search_api.i18n import translate
+from search_api.params import RowId
 from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext

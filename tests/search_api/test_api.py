@@ -93,7 +93,6 @@ def test_error_shape_for_404_and_validation(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["error"]["code"] == "validation"
 
 
-
 @pytest.mark.parametrize("beyond", [2**31, 2**62, -1, 0])
 def test_ids_beyond_what_an_id_column_holds_are_refused_before_any_query(client: TestClient, beyond: int) -> None:
     """PostgreSQL's id columns are 32-bit: a larger id in any path is a 422, never a database error."""
@@ -105,6 +104,34 @@ def test_ids_beyond_what_an_id_column_holds_are_refused_before_any_query(client:
     ):
         r = client.request(method, path)
         assert r.status_code == 422 and r.json()["error"]["code"] == "validation", (path, r.text[:200])
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_whole_with_a_clear_error(client: TestClient) -> None:
+    """PostgreSQL keeps no NUL in text: whatever the way it comes (query string, JSON escape, raw byte, form),
+    the request is refused before any of it is used, in the user's language; an escaped backslash is text."""
+    json_type = {"Content-Type": "application/json"}
+    refused = [
+        client.get("/api/search?q=Darfour%00"),
+        client.get("/api/search", params={"q": "Khartoum\x00", "country": "SDN\x00"}),
+        client.post("/api/verify/facts", json={"statements": "Il a fui El Fasher\u0000 en 2024."}),
+        client.post("/api/verify/facts", content=b'{"statements": "El Fasher\x00"}', headers=json_type),
+        client.post("/api/reports", json={"title": "Soudan\u0000", "kind": "report"}),
+        client.post(
+            "/login",
+            content=b"username=ra%00&password=x",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    ]
+    for r in refused:
+        assert r.status_code == 400 and r.json()["error"]["code"] == "control_character", r.text[:200]
+        assert "NUL" in r.json()["error"]["message"]
+    english = client.get("/api/search?q=a%00&lang=en", headers={"Accept-Language": "en"})
+    assert english.status_code == 400
+    kept = client.post(
+        "/api/verify/facts", content=rb'{"statements": "Le texte \\u0000 est cit\u00e9."}', headers=json_type
+    )
+    assert kept.status_code == 200, kept.text[:200]
+
 
 def test_fuzzed_queries_never_fail_with_5xx(client: TestClient) -> None:
     rng = random.Random(7)
