@@ -21,9 +21,8 @@ from config.messages import LOCALES, compile_mo, keys, message, read_catalog, tr
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("textnorm", "config", "store", "analyzers", "ingest", "crawlers", "reports", "services", "search_api", "cli")
 NNBSP = "\u202f"
-# error codes raised without a message yet (the API shows the code): to be written, then removed from here;
 # no_such_page is answered by its route as a 404 without text
-NO_MESSAGE_YET = {"one_value", "similar_needs_input", "unknown_ground", "unknown_outcome", "no_such_page"}
+NO_TEXT = {"no_such_page"}
 ERROR = re.compile(r"\b(?:BadQuery|InvalidInput|Forbidden|AuthError|NotFound|ExtractError)\(\s*\"([^\"]+)\"")
 
 
@@ -65,7 +64,7 @@ def _keys_named_in_code() -> tuple[set[str], set[str]]:
     for path in _product_files(".py"):
         text = path.read_text()
         literal |= set(re.findall(r"\b(?:translate|message)\(\s*\"([^\"{}]+)\"\s*[,)]", text))
-        literal |= set(ERROR.findall(text)) - NO_MESSAGE_YET  # error codes are message keys
+        literal |= set(ERROR.findall(text)) - NO_TEXT  # error codes are message keys
         prefixes |= set(re.findall(r"\b(?:translate|message)\(\s*f\"([^\"{}]+)\{", text))
         if "verify_report_" in text:  # that report's words(name) reads verify_report_<name>
             literal |= {"verify_report_" + k for k in re.findall(r"\bwords\(\s*\"(\w+)\"", text)}
