@@ -155,6 +155,9 @@ class SourceSpider(scrapy.Spider):
     """Base of every spider. Subclasses set ``name`` and implement ``parse`` (the start pages)."""
 
     name = "base"
+    # the fields every item of this site must carry: an item without one is kept, and a ``layout`` problem
+    # naming the field is recorded with the crawl run (the first sign of a changed site)
+    expected_fields: tuple[str, ...] = ("title",)
 
     def __init__(
         self,
@@ -241,6 +244,9 @@ class SourceSpider(scrapy.Spider):
         fields.setdefault("doc_type", self.crawl.doc_type)
         fields = {k: v for k, v in fields.items() if v is not None}
         doc_url = self.canonical(url or response.url)
+        missing = [f for f in self.expected_fields if not fields.get(f)]
+        if missing:
+            self.report(doc_url, "layout", f"no {', no '.join(missing)} found (the page's layout changed?)")
         fetched = self.canonical(response.url)
         return CrawledFile(
             source=self.source.id,

@@ -60,6 +60,7 @@ def _decision_link(response: TextResponse, number: str | None) -> str | None:
 
 class CndaSpider(SourceSpider):
     name = "cnda"
+    expected_fields = ("title", "published")
 
     def parse(self, response: Response) -> Iterable[Any]:
         """A listing page: decision pages, then the next listing pages (up to ``max_pages``)."""

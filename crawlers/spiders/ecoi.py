@@ -56,6 +56,7 @@ _LANGUAGES = {
 
 class EcoiSpider(SourceSpider):
     name = "ecoi"
+    expected_fields = ("title", "published", "publisher")
 
     def parse(self, response: Response) -> Iterable[Any]:
         """A country page: its documents, then further pages (up to ``max_pages``)."""

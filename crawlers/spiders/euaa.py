@@ -33,6 +33,7 @@ def _report_pdf(main: Any) -> str | None:
 
 class EuaaSpider(SourceSpider):
     name = "euaa"
+    expected_fields = ("title", "published")
 
     def parse(self, response: Response) -> Iterable[Any]:
         assert isinstance(response, TextResponse)

@@ -15,8 +15,9 @@ Structure (EUR-Lex's documented public addresses, and real pages saved by public
   (``uri=ecli:``), a meta tag, or a paragraph holding only the ECLI (newer texts), and left empty otherwise;
 - a quick-search results page links each hit with ``?uri=CELEX:<celex>``.
 Collected: the documents listed in the registry (``celex``) and those found on the search pages
-(``start_urls``), one decision each, typed (``doc_type``: judgment, order, opinion), in the language the page
-is written in (its ``lang``, else its heading), requested in the registry's language (French first).
+(``start_urls``), one decision each, typed (``doc_type``: judgment, order, opinion), in the language the document
+is written in (its heading's; a different ``lang`` on the page is reported), requested in the registry's
+language (French first).
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def _heading(*places: str) -> tuple[re.Match[str], str, str] | None:
 
 class EurlexCjeuSpider(SourceSpider):
     name = "eurlex_cjeu"
+    expected_fields = ("title", "decision_date", "file_number")
 
     @property
     def language(self) -> str:
@@ -164,7 +166,10 @@ class EurlexCjeuSpider(SourceSpider):
             self.report(response.url, "notice", f"case number not in the title block: {case}, from the CELEX number")
         if not case:
             raise LayoutError(f"the case number in the title block not found on {response.url}")
-        language = declared_language(response) or heading_language
+        language = heading_language  # the document's own words; the page's lang may be the site's interface
+        declared = declared_language(response)
+        if declared and declared != language:
+            self.report(response.url, "notice", f"page declares lang={declared!r}, the document is in {language!r}")
         ecli = self._ecli(response, url)
         qualifier = clean(heading.group(1) or "") if heading.groups() else None
         label = _LABELS.get((kind, language)) or _LABELS[(kind, "en")]

@@ -45,6 +45,7 @@ def _note_title(raw: str | None) -> str:
 
 class UkCpinSpider(SourceSpider):
     name = "uk_cpin"
+    expected_fields = ("title",)  # a PDF-only note has no date of its own: checked on HTML notes only
 
     def parse(self, response: Response) -> Iterable[Any]:
         """The collection: one publication per country."""
@@ -107,6 +108,8 @@ class UkCpinSpider(SourceSpider):
         title = _note_title(self.require(data.get("title"), "title", response))
         web_url = data.get("web_url") or ("https://www.gov.uk" + data.get("base_path", ""))
         published = iso_date(data.get("first_published_at")) or iso_date(data.get("public_updated_at"))
+        if not published:
+            self.report(web_url, "layout", "no first_published_at or public_updated_at (the item's layout changed?)")
         withdrawn = data.get("withdrawn_notice") or {}
         withdrawn_at = iso_date(withdrawn.get("withdrawn_at")) if withdrawn else None
         if withdrawn:

@@ -37,6 +37,7 @@ def _slug_name(slug: str) -> str:
 
 class UsdosSpider(SourceSpider):
     name = "usdos"
+    expected_fields = ("title", "published")
 
     def parse(self, response: Response) -> Iterable[Any]:
         """The year's index: one link per country report."""

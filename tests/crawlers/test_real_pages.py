@@ -104,8 +104,12 @@ def test_language_is_the_pages_not_the_registrys() -> None:
     items, _ = _judgment(body, CELEX_URL.replace("/EN/", "/FR/"))  # asked in French, served in English
     assert (items[0].language, items[0].court) == ("en", "CJEU")
     declared = b'<html lang="de">' + body.split(b"?>", 1)[1] + b"</html>"
-    items, _ = _judgment(declared, CELEX_URL)
-    assert items[0].language == "de"  # what the page declares comes first
+    items, problems = _judgment(declared, CELEX_URL)
+    assert items[0].language == "en"  # the document's words, not a lang attribute that disagrees with them
+    assert ("notice", "page declares lang='de', the document is in 'en'") in problems
+    french = PAGES.parent.parent / "crawlers" / "examples" / "eurlex_cjeu" / "judgment-62021CJ0621.reconstructed.html"
+    items, problems = _judgment(french.read_bytes(), CELEX_URL.replace("/EN/", "/FR/"))
+    assert (items[0].language, items[0].court, problems) == ("fr", "CJUE", [])
 
 
 def test_an_unknown_heading_is_a_layout_error_not_an_item() -> None:
@@ -237,3 +241,20 @@ def test_every_real_page_folder_names_its_sources() -> None:
         names = set(expected.get("pages", expected)) - {"_comment"}
         assert names == {p.name for p in folder.iterdir() if p.suffix in (".html", ".json")} - {"expected.json"}
         assert re.search(r"[0-9a-f]{40}", provenance), folder.name  # repository commit named
+
+
+def test_an_item_missing_an_expected_field_is_kept_and_its_layout_reported() -> None:
+    note = json.loads((CPIN / "cpin-explorer_sudan_security_july2026_note.trimmed.json").read_text())
+    for key in ("first_published_at", "public_updated_at"):
+        note.pop(key)
+    url = "https://www.gov.uk/api/content" + note["base_path"]
+    spider = SPIDERS["uk_cpin"](source=sources()["ukhomeoffice"], since=None)
+    problems: list[tuple[str, str, str]] = []
+    spider._report = lambda u, kind, message: problems.append((u, kind, message))
+    response = scrapy.http.TextResponse(
+        url, body=json.dumps(note).encode(), request=scrapy.Request(url, meta={"countries": ["SDN"]})
+    )
+    items = list(spider.parse_note(response))
+    assert [i.published for i in items] == [None]  # kept, without a made-up date
+    assert [(k, m.split(" (")[0]) for _, k, m in problems] == [("layout", "no first_published_at or public_updated_at")]
+    assert problems[0][0].startswith("https://www.gov.uk/government/publications/sudan-")
