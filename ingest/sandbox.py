@@ -19,6 +19,7 @@ import os
 import queue
 import resource
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -129,10 +130,12 @@ class SandboxPool:
             self.idle.put(worker)
 
     def close(self) -> None:
+        """Stops the workers and removes their folder (with whatever a killed parser left in it)."""
         with self._lock:
             for w in self._all:
                 w.kill()
             self._all.clear()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 @cache

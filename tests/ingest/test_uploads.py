@@ -219,8 +219,10 @@ def test_sandbox_kills_a_worker_over_time_and_replaces_a_dead_one() -> None:
         sandbox._all[-1].proc.kill()  # a worker dies between two files
         sandbox._all[-1].proc.wait()
         assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]
+        assert os.listdir(sandbox.tmp) == []  # each file is removed once read, even after a kill
     finally:
         sandbox.close()
+    assert not os.path.exists(sandbox.tmp)  # and the folder with the pool: no trace of a case file stays
 
 
 def test_a_hit_points_to_its_page_and_the_citation_can_cite_it(api) -> None:  # type: ignore[no-untyped-def]
