@@ -114,6 +114,7 @@ class SandboxPool:
                 worker = _Worker(self.tmp, self.memory_bytes)
                 with self._lock:
                     self._all.append(worker)
+            os.makedirs(self.tmp, mode=0o700, exist_ok=True)  # a /tmp cleaner may remove a long-idle folder
             fd, name = tempfile.mkstemp(dir=self.tmp)
             try:
                 with os.fdopen(fd, "wb") as f:

@@ -220,6 +220,8 @@ def test_sandbox_kills_a_worker_over_time_and_replaces_a_dead_one() -> None:
         sandbox._all[-1].proc.wait()
         assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]
         assert os.listdir(sandbox.tmp) == []  # each file is removed once read, even after a kill
+        shutil.rmtree(sandbox.tmp)  # a /tmp cleaner removed the idle folder of a long-running server
+        assert "Darfour" in sandbox.extract(pdf, Options())["pages"][0]
     finally:
         sandbox.close()
     assert not os.path.exists(sandbox.tmp)  # and the folder with the pool: no trace of a case file stays
