@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import difflib
 import logging
 import re
@@ -15,14 +13,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Settings, get_settings
-from config.sources import source_name, source_type
+from config.sources import source_name
 from ingest.embed import EmbedLoop
 from ingest.enrich import EnrichLoop
 from ingest.extract import ExtractError
@@ -49,15 +47,15 @@ from search_api.rendering import ENV, locale_of, render
 from search_api.request_log import RequestLog
 from services.access import may_correct_enrichment, may_reveal
 from services.auth import Principal
-from services.citation import citation
 from services.context import AppContext
 from services.crawls import CrawlSchedule
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.reports import may_write as may_write_report
 from services.search import SearchParams, encode_cursor, search_as, suggestions
+from services.search_views import DocumentOut, SearchOut, document_out, search_out
 from services.viewer import document_view
-from store.index.query import FILTER_FIELDS, SearchResult
+from store.index.query import FILTER_FIELDS
 from store.models import Document
 
 log = logging.getLogger(__name__)
@@ -216,24 +214,21 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             ),
         ] = "best",
         lang: str | None = None,
-    ) -> JSONResponse:
+    ) -> SearchOut:
         params = params_from(request, q, sort, order, size, cursor, published_from, published_to, added_from, added_to)
         params.facets = facets
         params.expand = expand
         params.match = match
         result = search_as(c, user, params, highlight=highlight)
-        body = result_json(result, params.sort)
-        body["suggestions"] = [dataclasses.asdict(x) for x in suggestions(c, user, params)] if not result.total else []
-        return JSONResponse(body)
+        return search_out(result, params.sort, suggestions(c, user, params) if not result.total else [])
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
-    def api_document(doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None) -> dict:
+    def api_document(doc_id: str, user: CurrentUser, c: Ctx, lang: str | None = None) -> DocumentOut:
         locale = pick_locale(lang, settings.default_locale)
         d = visible_document(c, user, doc_id, "document.view")
-        return {
-            **document_json(d, locale),
-            "enrichment": enrichment_view(c.store.enrichments([d.id]).get(d.id), locale),
-        }
+        out = document_out(d, locale)
+        out.enrichment = enrichment_view(c.store.enrichments([d.id]).get(d.id), locale)
+        return out
 
     @app.post("/api/documents/{doc_id}/corrections", tags=["documents"], status_code=201)
     def api_correct(doc_id: str, correction: CorrectionIn, user: CurrentUser, c: Ctx) -> dict:
@@ -363,7 +358,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             request,
             locale,
             user,
-            doc=document_json(d, locale, page),
+            doc=document_out(d, locale, page).model_dump(mode="json"),
             view=view,
             q=q or "",
             back_url=results_url(back, locale),
@@ -414,9 +409,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             {"type": type, "value": value, "label": label or None, "action": action}
         )
         api_correct(doc_id, correction, user, c)
-        return RedirectResponse(
-            f"/documents/{doc_id}?lang={locale_of(request, lang)}&done=correction", status_code=303
-        )
+        return RedirectResponse(f"/documents/{doc_id}?lang={locale_of(request, lang)}&done=correction", status_code=303)
 
     return app
 
@@ -470,78 +463,6 @@ def version_changes(d: Document, versions: list) -> list[dict]:  # type: ignore[
         )
         newer_text = v.text
     return out
-
-
-def result_json(result: SearchResult, sort: str) -> dict:
-    return {
-        "total": result.total,
-        "hits": [
-            {
-                "id": h.id,
-                "kind": h.kind,
-                "title": h.title,
-                "source": h.source,
-                "countries": h.countries,
-                "published": h.published.isoformat() if h.published else None,
-                "language": h.language,
-                "doc_type": h.doc_type,
-                "snippets": h.snippets,
-                "page": h.page,
-                "score": round(h.score, 4),
-                "matched": list(h.matched) or ["words"],
-                "passage": {"text": h.passage, "page": h.passage_page} if h.passage else None,
-            }
-            for h in result.hits
-        ],
-        "facets": {
-            name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in result.facets.items()
-        },
-        "next_cursor": encode_cursor(result.next_cursor, sort),
-        "also_searched": list(result.also_searched),
-        "mode": result.mode,
-        "all_words_total": result.all_words_total,
-        "hybrid": result.hybrid,
-    }
-
-
-def document_json(d: Document, locale: str, page: int | None = None) -> dict:
-    added = d.added.date() if isinstance(d.added, dt.datetime) else d.added
-    crawl = (d.extra or {}).get("crawl") or {}
-    try:  # a crawled document was accessed when it was retrieved (the citation's "accessed" date)
-        accessed = dt.date.fromisoformat(str(crawl.get("retrieved", ""))[:10])
-    except ValueError:
-        accessed = added
-    precision = (d.extra or {}).get("published_precision") or "day"
-    return {
-        "id": d.id,
-        "kind": d.kind,
-        "title": d.title,
-        "text": d.text,
-        "language": d.language,
-        "countries": d.countries,
-        "source": d.source,
-        "source_name": source_name(d.source),
-        "source_type": source_type(d.source),
-        "doc_type": d.doc_type,
-        "published": d.published.isoformat() if d.published else None,
-        "added": d.added.isoformat(),
-        "event_dates": d.event_dates,
-        "url": d.url,
-        "sha256": d.sha256,
-        "version": d.version,
-        "court": d.court,
-        "decision_date": d.decision_date.isoformat() if d.decision_date else None,
-        "file_number": d.file_number,
-        "ecli": d.ecli,
-        "outcome": d.outcome,
-        "headnote": d.headnote,
-        "keywords": d.keywords,
-        "citation": citation(d.source, d.title, d.published, d.url, accessed, locale, precision, page),
-        "retrieved": crawl.get("retrieved"),
-        "publisher": crawl.get("publisher"),
-        "pdf_url": crawl.get("pdf_url"),
-        "pages": len((d.extra or {}).get("page_starts") or []) or None,
-    }
 
 
 class CorrectionIn(BaseModel):

@@ -209,6 +209,17 @@ def test_hostile_document_renders_inert(client: TestClient) -> None:
 def test_openapi_is_published(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/search" in spec["paths"] and "/api/documents/{doc_id}/original" in spec["paths"]
+    # the answers' shapes are published, not only the parameters
+    ok = {
+        path: spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        for path in ("/api/search", "/api/documents/{doc_id}")
+    }
+    assert ok == {
+        "/api/search": {"$ref": "#/components/schemas/SearchOut"},
+        "/api/documents/{doc_id}": {"$ref": "#/components/schemas/DocumentOut"},
+    }
+    hit = spec["components"]["schemas"]["HitOut"]["properties"]
+    assert {"snippets", "matched", "passage", "score"} <= set(hit)
 
 
 def test_health(client: TestClient) -> None:
