@@ -41,6 +41,7 @@ serve: venv
 ## (`make engines-up`), the engine contract runs on both engines and the store tests run on PostgreSQL too
 test: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy store/index/elasticsearch_index.py store/index/query_parser.py store/index/base.py services crawlers ingest/crawled.py config
 	if [ -f $(ENGINES_ENV) ]; then . $(ENGINES_ENV); fi; $(BIN)/pytest -q
 	if [ -f $(ENGINES_ENV) ]; then $(MAKE) test-scale; fi

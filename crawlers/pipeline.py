@@ -11,14 +11,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.items import CrawledFile
+from crawlers.target import CrawlTarget
 from ingest.crawled import store_crawled
 from ingest.uploads import UploadFields
-from services.context import AppContext
 
-_CONTEXTS: dict[int, AppContext] = {}  # crawl run id -> the application it stores into
+_CONTEXTS: dict[int, CrawlTarget] = {}  # crawl run id -> the application it stores into
 
 
-def bind(run_id: int, ctx: AppContext) -> None:
+def bind(run_id: int, ctx: CrawlTarget) -> None:
     """Scrapy copies its settings, so the (uncopyable) application is found by the run id instead."""
     _CONTEXTS[run_id] = ctx
 

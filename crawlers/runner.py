@@ -17,7 +17,7 @@ from crawlers.items import LayoutError
 from crawlers.pipeline import bind
 from crawlers.settings import process_settings, scrapy_settings
 from crawlers.spiders import SPIDERS
-from services.context import AppContext
+from crawlers.target import CrawlTarget
 
 log = logging.getLogger(__name__)
 # not fetched on purpose, or fetched with a remark: kept with the run, not counted as failures
@@ -39,7 +39,7 @@ def resolve(source_ids: list[str], all_sources: bool) -> list[Source]:
 
 
 def run_crawls(
-    ctx: AppContext,
+    ctx: CrawlTarget,
     sources: list[Source],
     base_url: str | None = None,
     since: dt.date | None = None,
@@ -67,7 +67,7 @@ def run_crawls(
     return run_ids
 
 
-def _reporter(ctx: AppContext, run_id: int) -> Callable[[str, str, str], None]:
+def _reporter(ctx: CrawlTarget, run_id: int) -> Callable[[str, str, str], None]:
     def report(url: str, kind: str, message: str) -> None:
         ctx.crawls.error(run_id, url, kind, message, failure=kind not in NOT_FAILURES)
 
@@ -75,7 +75,7 @@ def _reporter(ctx: AppContext, run_id: int) -> Callable[[str, str, str], None]:
 
 
 def _watch(
-    ctx: AppContext, crawler: Crawler, source_id: str, run_id: int, on_event: Callable[[str, str], None] | None
+    ctx: CrawlTarget, crawler: Crawler, source_id: str, run_id: int, on_event: Callable[[str, str], None] | None
 ) -> None:
     def response_received(response: Response, request: Any, spider: Any) -> None:
         ctx.crawls.count(run_id, "pages")
