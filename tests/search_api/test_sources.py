@@ -98,6 +98,22 @@ def test_research_desk_starts_a_crawl_and_everyone_sees_its_status(desk) -> None
     assert doc["citation"].endswith(f"[consulté le {long_date(today, 'fr')}]")
 
 
+def test_a_run_with_pages_of_an_unknown_layout_warns_the_desk_on_the_source_page(desk) -> None:  # type: ignore[no-untyped-def]
+    ctx, client, tokens, _ = desk
+    run = ctx.crawls.start("testsite")
+    ctx.crawls.error(run, "http://127.0.0.1/a", "layout", "no case number in the title block")
+    ctx.crawls.error(run, "http://127.0.0.1/b", "http", "HTTP 500")
+    ctx.crawls.finish(run, "finished")
+    for lang, words in (("fr", "Mise en page du site changée\u202f? 1 page"), ("en", "Site layout changed? 1 page")):
+        page = client.get(f"/sources/testsite?lang={lang}", headers=_h(tokens, "sec")).text
+        assert words in page and page.count('class="warning layout-changed"') == 1
+    clean = ctx.crawls.start("testsite")
+    ctx.crawls.error(clean, "http://127.0.0.1/c", "http", "HTTP 500")
+    ctx.crawls.finish(clean, "finished")
+    page = client.get("/sources/testsite", headers=_h(tokens, "sec")).text
+    assert page.count('class="warning layout-changed"') == 1  # the run with only an HTTP error has none
+
+
 def test_schedule_starts_what_is_due(fresh_ctx: AppContext) -> None:
     desk = fresh_ctx.crawl_desk
     now = dt.datetime(2026, 11, 26, 12, 0)
