@@ -10,7 +10,9 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
 from services.access import (
@@ -412,3 +414,108 @@ class CaseService:
             }
             for m in rows
         ]
+
+
+# ---- what the case API answers (OpenAPI shows these shapes) ----------------------------------------
+# The services still build dicts (pages, the CLI and the benches read them); the routes validate them into
+# these models. Keys that depend on the access level are optional and left out of the answer when absent
+# (the routes set ``response_model_exclude_unset``), so each level sees exactly the keys it saw before.
+class LocationOut(BaseModel):
+    code: str
+    name: str
+    kind: str  # store | office | historical
+
+
+class Whereabouts(BaseModel):
+    location: LocationOut | None  # where the physical file is, if recorded
+    checked_out_to: str | None  # the borrower, while the file is in an office
+    due_back: str | None  # ISO date the file is due back from an office
+
+
+class ApplicantOut(BaseModel):
+    full_name: str
+    date_of_birth: str | None  # ISO date
+    nationality: str | None
+    languages: list[str]
+
+
+class CaseDocumentOut(BaseModel):
+    id: str
+    title: str
+    added: str  # ISO date and time
+    version: int
+    sha256: str | None  # the original's, when the document has one
+    received_by: str | None
+
+
+class InterviewOut(BaseModel):
+    held_on: str  # ISO date
+    interpreter_language: str | None
+    transcript: str
+    recorded_by: str
+
+
+class NoteOut(BaseModel):
+    text: str
+    author: str
+    created_at: str  # ISO date and time
+
+
+class _CaseBase(Whereabouts):
+    id: str
+    reference: str
+    division: str
+    access: Level  # what this user may see of the case: full > registration > location
+    # from registration level on:
+    status: str | None = None
+    procedure: str | None = None
+    registered_on: str | None = None  # ISO date
+
+
+class CaseSummary(_CaseBase):
+    """A line of the case list."""
+
+    applicants: list[str] | None = None  # full names (registration level and above)
+
+
+class CasePublic(_CaseBase):
+    """One case, as far as this user may see it (keys of a higher level are absent)."""
+
+    applicants: list[ApplicantOut] | None = None
+    assigned_officer: str | None = None
+    decision_document_id: str | None = None
+    documents: list[CaseDocumentOut] | None = None
+    interviews: list[InterviewOut] | None = None  # full access only
+    notes: list[NoteOut] | None = None  # full access only
+
+
+class TimelineEvent(BaseModel):
+    at: str  # ISO date or date and time; events are sorted by it
+    type: Literal["registered", "document", "interview", "note", "movement"]
+    by: str | None
+    document_id: str | None = None  # document events
+    to: str | None = None  # movement events: the destination's code
+
+
+class MovementOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    moved_at: str  # ISO date and time
+    from_: str | None = Field(alias="from")  # location codes
+    to: str | None
+    moved_by: str
+    reason: str
+    due_back: str | None  # ISO date, for a check-out to an office
+
+
+class OverdueFile(Whereabouts):
+    id: str
+    reference: str
+
+
+class JobCreated(BaseModel):
+    job_id: int  # follow it with GET /api/jobs/{job_id}
+
+
+class Revoked(BaseModel):
+    revoked: int  # how many grants were removed
