@@ -14,7 +14,19 @@ from search_api.auth import CurrentUser, ctx_of
 from search_api.params import RowId
 from search_api.rendering import locale_of, render
 from services.context import AppContext
-from services.reports import CommentIn, PassageIn, ReportIn, SectionIn, may_comment, may_publish, may_write
+from services.reports import (
+    CommentIn,
+    PassageIn,
+    ReportIn,
+    ReportPublic,
+    ReportSummary,
+    ReviewerCandidate,
+    SectionIn,
+    may_comment,
+    may_publish,
+    may_write,
+)
+from services.views import Created, Done
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
@@ -31,50 +43,50 @@ def _export(c: AppContext, report: dict[str, Any], fmt: str) -> Response:
 
 # ---- API ------------------------------------------------------------------------------------------
 @router.get("/api/reports", tags=["reports"])
-def list_reports(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
-    return c.reports.summaries()
+def list_reports(user: CurrentUser, c: Ctx) -> list[ReportSummary]:
+    return [ReportSummary.model_validate(r) for r in c.reports.summaries()]
 
 
 @router.post("/api/reports", status_code=201, tags=["reports"])
-def create_report(data: ReportIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+def create_report(data: ReportIn, user: CurrentUser, c: Ctx) -> Created:
     """A new draft (research desk): terms of reference, methodology, disclaimer (EUAA wording by default)."""
-    return {"id": c.reports.create(user, data)}
+    return Created(id=c.reports.create(user, data))
 
 
 @router.get("/api/reports/reviewers", tags=["reports"])
-def reviewers(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+def reviewers(user: CurrentUser, c: Ctx) -> list[ReviewerCandidate]:
     """Who may be named to review a report this user writes."""
-    return c.reports.reviewer_candidates(user)
+    return [ReviewerCandidate.model_validate(r) for r in c.reports.reviewer_candidates(user)]
 
 
 @router.get("/api/reports/{report_id}", tags=["reports"])
-def get_report(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+def get_report(report_id: ReportId, user: CurrentUser, c: Ctx) -> ReportPublic:
     """The report with its sections, citations (each pinned to a document version, with ``source_changed``
     when the document changed since) and review comments."""
-    return c.reports.get(report_id)
+    return ReportPublic.model_validate(c.reports.get(report_id))
 
 
 @router.post("/api/reports/{report_id}/sections", status_code=201, tags=["reports"])
-def add_section(report_id: ReportId, data: SectionIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
-    return {"id": c.reports.add_section(user, report_id, data)}
+def add_section(report_id: ReportId, data: SectionIn, user: CurrentUser, c: Ctx) -> Created:
+    return Created(id=c.reports.add_section(user, report_id, data))
 
 
 @router.put("/api/reports/{report_id}/sections/{section_id}", tags=["reports"])
-def edit_section(report_id: ReportId, section_id: ItemId, data: SectionIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def edit_section(report_id: ReportId, section_id: ItemId, data: SectionIn, user: CurrentUser, c: Ctx) -> Done:
     c.reports.edit_section(user, report_id, section_id, data)
-    return {"status": "ok"}
+    return Done(status="ok")
 
 
 @router.post("/api/reports/{report_id}/citations", status_code=201, tags=["reports"])
-def add_passage(report_id: ReportId, data: PassageIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+def add_passage(report_id: ReportId, data: PassageIn, user: CurrentUser, c: Ctx) -> Created:
     """A passage of a document (its current version) as a quotation or paraphrase in a section."""
-    return {"id": c.reports.add_passage(user, report_id, data)}
+    return Created(id=c.reports.add_passage(user, report_id, data))
 
 
 @router.delete("/api/reports/{report_id}/citations/{citation_id}", tags=["reports"])
-def remove_passage(report_id: ReportId, citation_id: ItemId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def remove_passage(report_id: ReportId, citation_id: ItemId, user: CurrentUser, c: Ctx) -> Done:
     c.reports.remove_citation(user, report_id, citation_id)
-    return {"status": "ok"}
+    return Done(status="ok")
 
 
 class SubmitIn(BaseModel):
@@ -82,28 +94,28 @@ class SubmitIn(BaseModel):
 
 
 @router.post("/api/reports/{report_id}/submit", tags=["reports"])
-def submit(report_id: ReportId, user: CurrentUser, c: Ctx, data: SubmitIn | None = None) -> dict[str, str]:
+def submit(report_id: ReportId, user: CurrentUser, c: Ctx, data: SubmitIn | None = None) -> Done:
     """Into review. ``reviewers`` (optional) names who will review it: accounts that may review, not the author."""
     c.reports.submit(user, report_id, data.reviewers if data else None)
-    return {"status": "in_review"}
+    return Done(status="in_review")
 
 
 @router.post("/api/reports/{report_id}/comments", status_code=201, tags=["reports"])
-def comment(report_id: ReportId, data: CommentIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def comment(report_id: ReportId, data: CommentIn, user: CurrentUser, c: Ctx) -> Done:
     c.reports.comment(user, report_id, data)
-    return {"status": "ok"}
+    return Done(status="ok")
 
 
 @router.post("/api/reports/{report_id}/publish", tags=["reports"])
-def publish(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def publish(report_id: ReportId, user: CurrentUser, c: Ctx) -> Done:
     c.reports.publish(user, report_id)
-    return {"status": "published"}
+    return Done(status="published")
 
 
 @router.post("/api/reports/{report_id}/reopen", tags=["reports"])
-def reopen(report_id: ReportId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def reopen(report_id: ReportId, user: CurrentUser, c: Ctx) -> Done:
     c.reports.reopen(user, report_id)
-    return {"status": "draft"}
+    return Done(status="draft")
 
 
 @router.get("/api/reports/{report_id}/export", tags=["reports"])

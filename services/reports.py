@@ -409,3 +409,72 @@ class ReportDesk:
             bibliography=sorted(bibliography.values()),
             warnings=warnings,
         )
+
+
+# ---- what the report API answers (OpenAPI shows these shapes) --------------------------------------
+# The desk still builds dicts (pages, exports and the stored snapshots read them); the routes validate
+# them into these models.
+class ReviewerCandidate(BaseModel):
+    username: str
+    display_name: str  # "Full Name (username)", or the username alone
+    roles: list[str]
+
+
+class ReportSummary(BaseModel):
+    """A line of the report list."""
+
+    id: int
+    kind: str  # report | query_response
+    locale: str  # the report's language: fr | en
+    title: str
+    country: str | None  # ISO alpha-3
+    reference: str | None
+    status: str  # draft | in_review | published
+    version: int  # n+1 after each reopening of a published report
+    created_by: str
+    updated_at: str  # ISO date and time, UTC ("Z")
+
+
+class CitationPublic(BaseModel):
+    """A passage cited in a section, pinned to the document version (sha256) it was read in."""
+
+    id: int
+    document_id: str
+    document_version: int
+    sha256: str
+    mode: str  # quote | paraphrase
+    quote: str  # the passage as it stands in that version
+    paraphrase: str | None
+    page: int | None
+    paragraph: int | None
+    accessed: str  # ISO date
+    added_by: str
+    source_changed: bool  # the document changed since (new version, or removed): check the passage again
+    current_version: int | None  # the document's version now (None: removed)
+    still_in_current: bool  # the passage is found in the current version
+    title: str | None  # the document's title now
+    source: str | None
+
+
+class SectionPublic(BaseModel):
+    id: int
+    title: str
+    text: str
+    citations: list[CitationPublic]
+
+
+class CommentPublic(BaseModel):
+    author: str
+    version: int  # the report version commented on
+    text: str
+    at: str  # ISO date and time, UTC ("Z")
+
+
+class ReportPublic(ReportSummary):
+    """A report with its terms of reference, methodology, sections, citations and review comments."""
+
+    questions: list[str]  # terms of reference
+    methodology: dict[str, Any]  # sources, period, reviewers, text
+    disclaimer: str
+    sections: list[SectionPublic]
+    comments: list[CommentPublic]
