@@ -1,4 +1,4 @@
-"""``coidesk``: serve, ingest, search, reindex, stats. Long work shows a progress bar."""
+"""``coidesk``: serve, ingest, search, reindex, stats, backup, restore. Long work shows a progress bar."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli import accounts
+from cli import accounts, backups
 from config.settings import get_settings
 from config.sources import source_name
 from ingest.pipeline import count_files, ingest_corpus
@@ -24,6 +24,8 @@ from store.index.query import FILTER_FIELDS
 app = typer.Typer(help="coidesk — recherche COI et jurisprudence / COI and case-law search", no_args_is_help=True)
 app.add_typer(accounts.users, name="users")
 app.add_typer(accounts.audit, name="audit")
+app.command("backup")(backups.backup_command)
+app.command("restore")(backups.restore_command)
 console = Console()
 err = Console(stderr=True)
 
