@@ -21,8 +21,21 @@ from search_api.labels import country_name
 from search_api.rendering import locale_of, render
 from services.access import may_reveal
 from services.context import AppContext
-from services.decisions import GROUNDS, OUTCOMES, CorrectionIn, Selection, may_correct, may_see_special
+from services.decisions import (
+    GROUNDS,
+    OUTCOMES,
+    CorrectionIn,
+    DecisionStructure,
+    Harmonisation,
+    PrecedentHit,
+    Pseudonyms,
+    Selection,
+    SimilarDecision,
+    may_correct,
+    may_see_special,
+)
 from services.errors import Forbidden, NotFound
+from services.views import Done
 from store.audit import AuditEntry
 
 router = APIRouter()
@@ -85,22 +98,23 @@ def _chart_title(by: str, sel: Selection, locale: str) -> str:
 
 
 # ---- API ------------------------------------------------------------------------------------------
-@router.get("/api/decisions/{doc_id}/structure", tags=["decisions"])
-def decision_structure(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+# a field read in the text has its span, a corrected one who corrected it: absent keys stay absent
+@router.get("/api/decisions/{doc_id}/structure", tags=["decisions"], response_model_exclude_unset=True)
+def decision_structure(doc_id: DocId, user: CurrentUser, c: Ctx) -> DecisionStructure:
     """Body, formation, date, file number, ECLI, importance, applicant, outcome, grounds, provisions and
     decisions cited (cites / cited by), sections — each value with the text it was read in and its origin."""
-    return c.decisions.get(doc_id, user)
+    return DecisionStructure.model_validate(c.decisions.get(doc_id, user))
 
 
 @router.post("/api/decisions/{doc_id}/corrections", status_code=201, tags=["decisions"])
-def correct(doc_id: DocId, data: CorrectionIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def correct(doc_id: DocId, data: CorrectionIn, user: CurrentUser, c: Ctx) -> Done:
     """A legal consultant corrects a field; kept and applied over every new reading."""
     c.decisions.correct(user, doc_id, data)
-    return {"status": "ok"}
+    return Done(status="ok")
 
 
 @router.get("/api/decisions/{doc_id}/pseudonyms", tags=["decisions"])
-def pseudonyms(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def pseudonyms(doc_id: DocId, user: CurrentUser, c: Ctx) -> Pseudonyms:
     """The real names behind a pseudonymised decision (legal consultants, data protection); audited."""
     if not may_reveal(user):
         raise Forbidden()
@@ -108,22 +122,22 @@ def pseudonyms(doc_id: DocId, user: CurrentUser, c: Ctx) -> dict[str, str]:
     if mapping is None:
         raise NotFound(doc_id)
     c.audit.append([AuditEntry(user.username, "decision.pseudonyms.view", None, doc_id)])
-    return {alias + "...": name for name, alias in mapping.items()}
+    return Pseudonyms({alias + "...": name for name, alias in mapping.items()})
 
 
 @router.get("/api/decisions/{doc_id}/similar", tags=["decisions"])
 def similar(
     doc_id: DocId, user: CurrentUser, c: Ctx, limit: Annotated[int, Query(ge=1, le=50)] = 10
-) -> list[dict[str, Any]]:
-    return c.decisions.similar(doc_id=doc_id, limit=limit)
+) -> list[SimilarDecision]:
+    return [SimilarDecision.model_validate(s) for s in c.decisions.similar(doc_id=doc_id, limit=limit)]
 
 
 @router.post("/api/decisions/similar", tags=["decisions"])
 def similar_to_summary(
     data: SimilarIn, user: CurrentUser, c: Ctx, limit: Annotated[int, Query(ge=1, le=50)] = 10
-) -> list[dict[str, Any]]:
+) -> list[SimilarDecision]:
     """Decisions similar to a free-text case summary."""
-    return c.decisions.similar(text=data.text, limit=limit)
+    return [SimilarDecision.model_validate(s) for s in c.decisions.similar(text=data.text, limit=limit)]
 
 
 @router.get("/api/precedents", tags=["decisions"])
@@ -133,17 +147,17 @@ def precedents(
     sel: Sel,
     sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[dict[str, Any]]:
+) -> list[PrecedentHit]:
     """Text plus filters on body, country, ground, outcome, profile, period and section; each hit with its
     operative part and the matching passage."""
-    return c.decisions.precedents(_allowed(sel, user), sort, limit)
+    return [PrecedentHit.model_validate(h) for h in c.decisions.precedents(_allowed(sel, user), sort, limit)]
 
 
 @router.get("/api/harmonisation", tags=["decisions"])
-def harmonisation(user: CurrentUser, c: Ctx, sel: Sel) -> dict[str, Any]:
+def harmonisation(user: CurrentUser, c: Ctx, sel: Sel) -> Harmonisation:
     """Counts and rates of each outcome for a selection, over time, by body and formation; the decisions
     behind each number; decisions departing from the majority line; most cited precedents and provisions."""
-    return c.decisions.harmonisation(_allowed(sel, user))
+    return Harmonisation.model_validate(c.decisions.harmonisation(_allowed(sel, user)))
 
 
 @router.get("/api/harmonisation.csv", tags=["decisions"])

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from analyzers.decisions import STRUCTURE_VERSION, structure
 from config.sources import source_name, sources
@@ -524,3 +524,132 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     na = math.sqrt(sum(w * w for w in a.values()))
     nb = math.sqrt(sum(w * w for w in b.values()))
     return dot / (na * nb) if na and nb else 0.0
+
+
+# ---- what the decision API answers (OpenAPI shows these shapes) ------------------------------------
+# The desk still builds dicts (pages and its in-memory cache read them, with internal ``_`` keys the
+# models leave out); the routes validate them into these models.
+class FieldValue(BaseModel):
+    """A field read in the decision, or set by a correction."""
+
+    value: Any  # a string for most fields
+    excerpt: str | None  # the text it was read in (None for a correction or metadata)
+    origin: str  # text | metadata | correction
+    start: int | None = None  # where it was read (-1: not from the text); absent for a correction
+    end: int | None = None
+    by: str | None = None  # who corrected it (corrections only)
+
+
+class GroundOut(BaseModel):
+    value: str  # one of GROUNDS
+    excerpt: str | None
+    origin: str  # text | correction
+
+
+class SocialGroup(BaseModel):
+    value: str  # the group's definition
+    start: int
+    end: int
+
+
+class CitedRef(BaseModel):
+    kind: str
+    ref: str  # file number or ECLI
+
+
+class CitedLink(CitedRef):
+    document_id: str | None  # the cited decision, when it is in the store
+    title: str | None
+
+
+class CitingDecision(BaseModel):
+    document_id: str
+    title: str
+
+
+class DecisionStructure(BaseModel):
+    """A decision read field by field, each value with the text it was read in and its origin."""
+
+    document_id: str
+    title: str
+    source: str
+    fields: dict[str, FieldValue | None]  # body, formation, decision_date, file_number, ecli, …
+    grounds: list[GroundOut]
+    retained: list[str]  # grounds on which protection was granted
+    social_group: SocialGroup | None
+    special: list[dict[str, Any]] | None  # GDPR art. 9 data ({category, value, excerpt}); None: not for you
+    provisions: list[str]
+    cited: list[CitedRef]
+    sections: dict[str, list[int]]  # header | facts | reasons | operative: [start, end]
+    version: str  # of the reading
+    cites: list[CitedLink]
+    cited_by: list[CitingDecision]
+
+
+class Pseudonyms(RootModel[dict[str, str]]):
+    """Pseudonym (with "...") → real name."""
+
+
+class PrecedentHit(BaseModel):
+    document_id: str
+    title: str
+    body: str | None
+    decision_date: str | None  # ISO date
+    country: str | None
+    outcome: str | None
+    grounds: list[str]
+    operative: str | None  # the operative part
+    passage: str | None  # the passage matching the words
+    passage_html: str | None  # the same, HTML-escaped, words in <mark>
+    score: float
+
+
+class SimilarDecision(BaseModel):
+    document_id: str
+    title: str
+    outcome: str | None
+    country: str | None
+    similarity: float  # TF-IDF cosine of the reasons
+    score: float  # similarity plus the bonuses for what is shared
+    shared: list[str]  # country, grounds, citations in common
+
+
+class OutcomeCount(BaseModel):
+    count: int
+    rate: float  # of the selection's total
+
+
+class Divergent(BaseModel):
+    """A decision departing from the majority line of its country and ground."""
+
+    document_id: str
+    title: str
+    country: str
+    ground: str
+    outcome: str
+    majority: Literal["granted", "rejected"]
+    of: int  # decisions in that country and ground
+
+
+class RefCount(BaseModel):
+    ref: str
+    count: int
+
+
+class SourceCount(BaseModel):
+    source: str
+    name: str
+    count: int
+
+
+class Harmonisation(BaseModel):
+    total: int
+    outcomes: dict[str, OutcomeCount]
+    by_year: dict[str, dict[str, int]]  # year → outcome → count
+    by_body: dict[str, dict[str, int]]
+    by_formation: dict[str, dict[str, int]]
+    decisions: dict[str, list[str]]  # outcome → document ids
+    divergent: list[Divergent]
+    most_cited: list[RefCount]  # precedents
+    provisions: list[RefCount]
+    coi_cited: list[SourceCount]  # COI publishers the reasons name, by number of decisions
