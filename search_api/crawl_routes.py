@@ -12,7 +12,7 @@ from search_api.auth import CurrentUser, ctx_of
 from search_api.choices import code_label, language_names
 from search_api.rendering import locale_of, render
 from services.context import AppContext
-from services.crawls import may_start_crawl
+from services.crawls import CrawlRunOut, CrawlStarted, SourceDetail, SourcePublic, may_start_crawl
 from services.errors import Forbidden, InvalidInput, NotFound
 
 router = APIRouter()
@@ -21,17 +21,17 @@ SourceId = Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,64}$")]
 
 
 @router.get("/api/sources", tags=["sources"])
-def list_sources(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+def list_sources(user: CurrentUser, c: Ctx) -> list[SourcePublic]:
     """The source registry: each publisher, its type, coverage, documents held and last crawl."""
-    return c.crawl_desk.overview()
+    return [SourcePublic.model_validate(s) for s in c.crawl_desk.overview()]
 
 
 @router.get("/api/sources/{source_id}", tags=["sources"])
-def get_source(source_id: SourceId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+def get_source(source_id: SourceId, user: CurrentUser, c: Ctx) -> SourceDetail:
     found = c.crawl_desk.source(source_id)
     if found is None:
         raise NotFound(source_id)
-    return found
+    return SourceDetail.model_validate(found)
 
 
 @router.get("/api/crawls", tags=["sources"])
@@ -40,9 +40,9 @@ def list_crawls(
     c: Ctx,
     source: Annotated[str | None, Query(pattern=r"^[a-z0-9_-]{1,64}$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[dict[str, Any]]:
+) -> list[CrawlRunOut]:
     """Recent crawl runs: counts of pages, new, updated, unchanged and failed documents, and the errors."""
-    return c.crawl_desk.recent(source, limit)
+    return [CrawlRunOut.model_validate(r) for r in c.crawl_desk.recent(source, limit)]
 
 
 def _start(user: Any, c: AppContext, source_id: str) -> None:
@@ -56,10 +56,10 @@ def _start(user: Any, c: AppContext, source_id: str) -> None:
 
 
 @router.post("/api/sources/{source_id}/crawl", status_code=202, tags=["sources"])
-def start_crawl(source_id: SourceId, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def start_crawl(source_id: SourceId, user: CurrentUser, c: Ctx) -> CrawlStarted:
     """Start a crawl of this source now (research desk); its run appears in ``/api/crawls``."""
     _start(user, c, source_id)
-    return {"status": "started", "source": source_id}
+    return CrawlStarted(status="started", source=source_id)
 
 
 @router.get("/sources", response_class=HTMLResponse, include_in_schema=False)

@@ -12,7 +12,9 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from config.settings import Settings
 from config.sources import Source, crawlable, sources
@@ -172,3 +174,53 @@ class CrawlSchedule:
             except Exception:
                 log.exception("crawl schedule failed; will retry")
             self._stop.wait(self.interval_s)
+
+
+# ---- what the source and crawl API answers (OpenAPI shows these shapes) ----------------------------
+# ``run_view`` and ``source_view`` still build dicts (the pages read them); the routes validate them.
+class CrawlRunOut(BaseModel):
+    id: int
+    source: str
+    started: str  # ISO date and time, UTC ("Z")
+    finished: str | None  # None while running
+    status: str  # running | finished | failed
+    pages: int  # responses received
+    new: int
+    updated: int
+    unchanged: int
+    failed: int
+    errors: list[dict[str, Any]]  # {url, kind, message}
+
+
+class CrawlOut(BaseModel):
+    spider: str
+    schedule: str | None  # daily | weekly; None: only when asked
+    allowed_domains: list[str]
+    kind: str  # coi | decision
+    last_run: CrawlRunOut | None
+
+
+class SourcePublic(BaseModel):
+    """A publisher of the registry, with the documents held and its crawl, if it has one."""
+
+    id: str
+    name: str
+    acronym: str
+    type: str
+    home: str
+    languages: list[str]
+    countries: list[str]  # ISO alpha-3 codes covered, "*" for all
+    description: str | None  # mandate
+    methodology: str | None  # how the publisher gathers and checks its information
+    reviewed: str | None  # when the research desk last assessed it (YYYY-MM-DD)
+    documents: int
+    crawl: CrawlOut | None
+
+
+class SourceDetail(SourcePublic):
+    runs: list[CrawlRunOut]  # the last 20
+
+
+class CrawlStarted(BaseModel):
+    status: Literal["started"]
+    source: str
