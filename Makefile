@@ -11,7 +11,7 @@ SCALE_TESTS ?= tests/store tests/ingest tests/engines tests/test_cli.py tests/se
 	tests/search_api/test_access.py tests/search_api/test_reports.py tests/search_api/test_decisions.py \
 	tests/search_api/test_security.py tests/search_api/test_sessions.py tests/search_api/test_hybrid.py \
 	tests/search_api/test_places.py tests/search_api/test_sources.py tests/search_api/test_verify.py \
-	tests/search_api/test_schema_fuzz.py
+	tests/search_api/test_schema_fuzz.py tests/search_api/test_alerts.py tests/search_api/test_batch_export.py
 
 .PHONY: run test test-scale engines-up engines-down venv demo serve lint typecheck bench clean
 

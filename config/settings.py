@@ -86,6 +86,20 @@ class Settings(BaseSettings):
     audit_syslog: str | None = None  # e.g. /dev/log
     # Reports: a folder of the research desk's own templates (report.fr.html, report.fr.docx, ...)
     report_templates: Path | None = None
+    # Search history, saved searches, alerts, batch search and export (issue 17)
+    history_size: int = Field(default=50, ge=1, le=1000)  # the last N searches kept per user
+    alerts_in_server: bool = True  # the server matches new documents against followed searches
+    # Alert e-mails only when an SMTP host is set; they carry a count and a link to the inbox, nothing else
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "coidesk@localhost"
+    mail_address_template: str = "{username}@localhost"  # a user's address from their account name
+    public_url: str = "http://127.0.0.1:8000"  # the address links in e-mails point to
+    batch_max_queries: int = Field(default=1000, ge=1, le=10_000)
+    export_max_rows: int = Field(default=100_000, ge=1)  # the ceiling of one bulk export (set by the admin)
 
     @property
     def sqlalchemy_url(self) -> str:

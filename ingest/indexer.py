@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ingest.background import BackgroundLoop
 from store.documents import DocumentStore, to_indexed
 from store.index.base import SearchIndex
 from store.index.errors import IndexBusy
+from store.models import Document
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ class Indexer:
         self.index = index
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        # called with the documents of each batch once the index committed them, before the queue rows go
+        # (alerts queue them for matching: a crash in between only queues them again)
+        self.listeners: list[Callable[[Sequence[Document]], object]] = []
 
     def drain(self, progress: Callable[[int], None] | None = None) -> int:
         """Index everything queued; returns how many queue rows were processed.
@@ -47,6 +51,8 @@ class Indexer:
                 if docs:
                     enrichments = self.store.enrichments(list(docs))
                     self.index.upsert([to_indexed(d, enrichments.get(d.id)) for d in docs.values()])
+                    for listener in self.listeners:
+                        listener(list(docs.values()))
                 self.store.ack([r.id for r in rows])
                 done += len(rows)
                 if progress:

@@ -29,6 +29,8 @@ from ingest.page_image import render_pdf_page
 from ingest.uploads import JobLoop
 from search_api import (
     admin_routes,
+    alert_routes,
+    batch_routes,
     case_pages,
     case_routes,
     crawl_routes,
@@ -46,12 +48,14 @@ from search_api.labels import country_name, language_name
 from search_api.rendering import ENV, locale_of, render
 from search_api.request_log import RequestLog
 from services.access import may_correct_enrichment, may_reveal
+from services.alerts import AlertLoop
 from services.auth import Principal
 from services.context import AppContext
 from services.crawls import CrawlSchedule
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.reports import may_write as may_write_report
+from services.saved_searches import record_search
 from services.search import SearchParams, encode_cursor, search_as, suggestions
 from services.search_views import DocumentOut, SearchOut, document_out, search_out
 from services.viewer import document_view
@@ -112,13 +116,14 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         )
         job_loop = JobLoop(ctx.store, ctx.jobs, settings.job_stale_seconds) if writer else None
         schedule = CrawlSchedule(ctx.crawl_desk) if writer and settings.crawl_schedule else None
-        for background in (loop, job_loop, enrich_loop, embed_loop, schedule):
+        alert_loop = AlertLoop(ctx) if writer and settings.alerts_in_server else None
+        for background in (loop, job_loop, enrich_loop, embed_loop, schedule, alert_loop):
             if background:
                 background.start()
         try:
             yield
         finally:
-            for background in (schedule, embed_loop, enrich_loop, job_loop, loop):
+            for background in (alert_loop, schedule, embed_loop, enrich_loop, job_loop, loop):
                 if background:
                     background.stop()
             if context is None:
@@ -144,6 +149,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(verify_routes.router)
     app.include_router(report_routes.router)
     app.include_router(decision_routes.router)
+    app.include_router(alert_routes.router)
+    app.include_router(batch_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)
@@ -319,6 +326,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         params.expand = request.query_params.get("expand", "1") not in ("0", "false")
         params.match = "all" if request.query_params.get("match") == "all" else "best"
         result = search_as(c, user, params)
+        record_search(c, user, params, result)  # the user's own history (services/saved_searches.py)
         ways_out = suggestions(c, user, params) if not result.total else []
         return render(
             "search.html",

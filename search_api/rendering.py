@@ -53,11 +53,22 @@ def render(
         source_name=source_name,
         user=user,
         csrf_token=user.csrf_token if user else None,
+        inbox_unread=_unread(request, user),
         **ctx_vars,
     )
     response = HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
     remember_locale(request, response)
     return response
+
+
+def _unread(request: Request, user: Principal | None) -> int:
+    """The unread alert count of the page header (notifications the user may still see)."""
+    ctx = getattr(request.app.state, "ctx", None)
+    if user is None or ctx is None:
+        return 0
+    from services.alerts import unread_count
+
+    return unread_count(ctx, user)
 
 
 def remember_locale(request: Request, response: HTMLResponse) -> None:

@@ -29,9 +29,11 @@ from store.decisions import DecisionRecords
 from store.documents import DocumentStore
 from store.index import SearchIndex, open_index
 from store.jobs import Jobs
+from store.notifications import NotificationRecords
 from store.passages import PassageStore
 from store.places import PlaceEntries
 from store.reports import ReportRecords
+from store.saved_searches import HistoryRecords, SavedSearchRecords
 from store.thesaurus import ThesaurusEntries
 
 
@@ -55,9 +57,18 @@ class AppContext:
     decisions: DecisionDesk
     dense: DenseSearch
     meaning: Meaning = field(init=False)  # passage vectors of fact verification, kept across requests
+    history: HistoryRecords = field(init=False)  # search history, saved searches, alerts (issue 17)
+    saved: SavedSearchRecords = field(init=False)
+    notifications: NotificationRecords = field(init=False)
 
     def __post_init__(self) -> None:
         self.meaning = Meaning(self.dense)
+        self.history = HistoryRecords(self.db, self.audit)
+        self.saved = SavedSearchRecords(self.db)
+        self.notifications = NotificationRecords(self.db, self.audit)
+        self.indexer.listeners.append(
+            lambda docs: self.notifications.enqueue((d.id, d.version, d.updated) for d in docs)
+        )
 
     def verifier(self) -> Verifier:
         """Fact verification on this context's store, engine, thesaurus and dense passages."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -133,3 +133,88 @@ class DocumentVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     published: Mapped[dt.date | None] = mapped_column(Date)
     replaced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---- searches kept for users: history, saved searches, alerts (issue 17) ---------------------------------
+
+
+class SearchHistoryEntry(Base):
+    """One search a user ran on the search page (never shared). ``case_ids``: the cases whose documents it
+    showed — the entry is shown again only while the user may still see every one of them."""
+
+    __tablename__ = "search_history"
+    __table_args__ = (Index("ix_search_history_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    case_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SavedSearch(Base):
+    """A named search; ``visibility``: private (its owner), division (the owner's division), desk (all staff)."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    visibility: Mapped[str] = mapped_column(String(16), default="private")
+    division: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SearchFollow(Base):
+    """A user follows a saved search: documents new or changed after ``since`` that match it notify them."""
+
+    __tablename__ = "search_follows"
+    __table_args__ = (UniqueConstraint("saved_search_id", "user_id", name="uq_search_follow"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    saved_search_id: Mapped[int] = mapped_column(Integer, ForeignKey("saved_searches.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), index=True)
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(16), default="none")  # none | immediate | daily
+    last_email_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AlertQueue(Base):
+    """Documents indexed but not yet matched against the followed searches. A matcher leases rows (commits
+    ``lease_until``) before matching and deletes them in the unit of work that stores the notifications: a
+    matcher killed mid-way leaves the rows to the next one once the lease expires."""
+
+    __tablename__ = "alert_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    enqueued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    leased_by: Mapped[str | None] = mapped_column(String(32), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notification(Base):
+    """A document matched a search a user follows. Holds ids only (no title, no text): what it shows is read
+    at display time, after the need-to-know check. ``case_id`` set for case documents."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("saved_search_id", "user_id", "document_id", "version", name="uq_notification"),
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
+    saved_search_id: Mapped[int] = mapped_column(Integer, ForeignKey("saved_searches.id", ondelete="CASCADE"))
+    document_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    change: Mapped[str] = mapped_column(String(8), default="new")  # new | changed
+    case_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -171,6 +171,8 @@ def test_every_api_route_needs_credentials(api: TestClient, people: People) -> N
                 section_id=1,
                 citation_id=1,
                 version=1,
+                search_id=1,
+                entry_id=1,
             )
             r = api.request(method.upper(), url, json={})
             if path == "/api/health":
