@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from pydantic import BaseModel
 
 from config.settings import Settings
 from services.errors import AuthError, Forbidden, InvalidInput
@@ -249,3 +250,83 @@ class Accounts:
         if t.last_used is None or now - t.last_used > dt.timedelta(minutes=1):
             self.records.touch_token(t.id, now)
         return _principal(u)
+
+
+# ---- what the account, admin and audit API answers (OpenAPI shows these shapes) -------------------
+class Me(BaseModel):
+    """The caller's own account as the server sees it on this request."""
+
+    username: str
+    roles: list[str]  # sorted
+    division: str | None
+    heads_division: bool
+
+
+class TokenCreated(BaseModel):
+    id: int
+    token: str  # the secret, shown this once
+
+
+class TokenRevoked(BaseModel):
+    revoked: bool
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    roles: list[str]
+    division: str | None
+    heads_division: bool
+    active: bool
+
+    @classmethod
+    def of(cls, u: User) -> UserPublic:
+        return cls(
+            id=u.id,
+            username=u.username,
+            full_name=u.full_name,
+            roles=u.roles,
+            division=u.division,
+            heads_division=u.heads_division,
+            active=u.active,
+        )
+
+
+class UserCreated(BaseModel):
+    id: int
+    username: str
+
+
+class RolesSet(BaseModel):
+    id: int
+    roles: list[str]  # sorted
+
+
+class UserActive(BaseModel):
+    active: bool
+
+
+class FailuresCleared(BaseModel):
+    failures_cleared: int  # failed logins forgotten
+
+
+class AuditRecordOut(BaseModel):
+    """One audit record: ids and actions only, never content."""
+
+    id: int
+    at: str  # ISO date and time, UTC ("Z")
+    user: str
+    action: str
+    case_id: str | None
+    document_id: str | None
+    outcome: str  # ok | denied | missing
+
+
+class AuditCheck(BaseModel):
+    """The audit chain checked from its start."""
+
+    ok: bool
+    checked: int  # records checked
+    first_bad_id: int | None
+    reason: str | None
