@@ -25,6 +25,7 @@ from services.context import AppContext
 from services.errors import Forbidden, InvalidInput
 from services.verify import FactIn, Verifier, VerifyIn
 from services.verify_report import query_response
+from services.verify_views import FactsOut, StoredVerification, VerificationResult, VerificationSummary
 from store.audit import AuditEntry
 
 router = APIRouter()
@@ -70,20 +71,21 @@ def _file(result: dict[str, Any], fmt: str, locale: str, reference: str | None, 
 
 # ---- API ------------------------------------------------------------------------------------------
 @router.post("/api/verify/facts", tags=["verify"])
-def split(data: SplitIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+def split(data: SplitIn, user: CurrentUser, c: Ctx) -> FactsOut:
     """The statements split into facts (place, date or period, actors, event words) for the officer to
     edit or drop before the search runs. Nothing is stored."""
     if not may_verify(user):
         raise Forbidden()
-    return {"facts": _verifier(c).split(data.statements, data.country)}
+    return FactsOut.model_validate({"facts": _verifier(c).split(data.statements, data.country)})
 
 
-@router.post("/api/verify", tags=["verify"])
-def verify(data: VerifyIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+# ``verification_id`` only when saved with a case: absent otherwise, as before
+@router.post("/api/verify", tags=["verify"], response_model_exclude_unset=True)
+def verify(data: VerifyIn, user: CurrentUser, c: Ctx) -> VerificationResult:
     """Each fact's status (corroborated, partly consistent, conflicting, no information found), evidence
     with pinpoint and citation, gazetteer checks, flags and the search log. With ``case_id`` the request
     and result are stored with the case (``verification_id``)."""
-    return _run(c, user, data)
+    return VerificationResult.model_validate(_run(c, user, data))
 
 
 @router.post("/api/verify/export", tags=["verify"])
@@ -105,13 +107,15 @@ VerificationId = RowId
 
 
 @router.get("/api/cases/{case_id}/verifications", tags=["verify"])
-def case_verifications(case_id: CaseId, user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
-    return c.cases.verifications(user, case_id)
+def case_verifications(case_id: CaseId, user: CurrentUser, c: Ctx) -> list[VerificationSummary]:
+    return [VerificationSummary.model_validate(v) for v in c.cases.verifications(user, case_id)]
 
 
 @router.get("/api/cases/{case_id}/verifications/{verification_id}", tags=["verify"])
-def case_verification(case_id: CaseId, verification_id: VerificationId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return c.cases.verification(user, case_id, verification_id)
+def case_verification(
+    case_id: CaseId, verification_id: VerificationId, user: CurrentUser, c: Ctx
+) -> StoredVerification:
+    return StoredVerification.model_validate(c.cases.verification(user, case_id, verification_id))
 
 
 @router.get("/api/cases/{case_id}/verifications/{verification_id}/export", tags=["verify"])
