@@ -19,6 +19,7 @@ from search_api.rendering import locale_of, render
 from services.auth import Principal
 from services.context import AppContext
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.job_views import JobPublic, JobsSubmitted
 from store.jobs import IngestJob
 
 router = APIRouter()
@@ -108,7 +109,8 @@ def job_json(c: AppContext, job: IngestJob, redact: bool = False) -> dict[str, A
     }
 
 
-@router.post("/api/documents", status_code=202, tags=["documents"])
+# a job of a case document hidden from the user carries ``case_document``; other jobs have no such key
+@router.post("/api/documents", status_code=202, tags=["documents"], response_model_exclude_unset=True)
 async def upload(
     user: CurrentUser,
     c: Ctx,
@@ -126,7 +128,7 @@ async def upload(
     pseudonymise: Annotated[
         bool, Form(description="A decision that is not public: parties' names replaced, mapping kept encrypted")
     ] = False,
-) -> dict[str, Any]:
+) -> JobsSubmitted:
     """Each file is archived at once and becomes a job; its status is at ``GET /api/jobs/{id}``."""
     _may_upload(user)
     options = JobOptions.model_validate(
@@ -154,7 +156,7 @@ async def upload(
     for f in files:
         data = await read_upload(f, c.settings.max_upload_bytes)
         ids.append(submit(c.store, c.jobs, data, f.filename, user.username, fields, options=options))
-    return {"jobs": jobs_json(c, user, [j for i in ids if (j := c.jobs.get(i))])}
+    return JobsSubmitted.model_validate({"jobs": jobs_json(c, user, [j for i in ids if (j := c.jobs.get(i))])})
 
 
 def _visible_job(c: AppContext, user: Principal, job_id: int) -> IngestJob:
@@ -164,22 +166,25 @@ def _visible_job(c: AppContext, user: Principal, job_id: int) -> IngestJob:
     return job
 
 
-@router.get("/api/jobs", tags=["documents"])
-def jobs(user: CurrentUser, c: Ctx) -> list[dict[str, Any]]:
+@router.get("/api/jobs", tags=["documents"], response_model_exclude_unset=True)
+def jobs(user: CurrentUser, c: Ctx) -> list[JobPublic]:
     """Your uploads (all uploads for admins), newest first."""
-    return jobs_json(c, user, c.jobs.list(None if user.has("admin") else user.username))
+    return [
+        JobPublic.model_validate(j)
+        for j in jobs_json(c, user, c.jobs.list(None if user.has("admin") else user.username))
+    ]
 
 
-@router.get("/api/jobs/{job_id}", tags=["documents"])
-def job(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return jobs_json(c, user, [_visible_job(c, user, job_id)])[0]
+@router.get("/api/jobs/{job_id}", tags=["documents"], response_model_exclude_unset=True)
+def job(job_id: RowId, user: CurrentUser, c: Ctx) -> JobPublic:
+    return JobPublic.model_validate(jobs_json(c, user, [_visible_job(c, user, job_id)])[0])
 
 
-@router.post("/api/jobs/{job_id}/retry", tags=["documents"])
-def retry(job_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+@router.post("/api/jobs/{job_id}/retry", tags=["documents"], response_model_exclude_unset=True)
+def retry(job_id: RowId, user: CurrentUser, c: Ctx) -> JobPublic:
     _visible_job(c, user, job_id)
     c.jobs.retry(job_id)
-    return jobs_json(c, user, [_visible_job(c, user, job_id)])[0]
+    return JobPublic.model_validate(jobs_json(c, user, [_visible_job(c, user, job_id)])[0])
 
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
