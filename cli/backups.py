@@ -64,7 +64,7 @@ def backup_command(
         raise typer.Exit(2) from exc
     ctx = AppContext.open(settings)
     try:  # a backup copies every case: the audit trail says who took one
-        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.made", subject=str(dest.resolve())[:200])])
+        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.made", subject=dest.resolve().name[:64])])
     finally:
         ctx.close()
     console.print(
@@ -95,7 +95,7 @@ def restore_command(
             task = progress.add_task("Réindexation", total=ctx.store.count())
             n = ctx.indexer.reindex(progress=lambda k: progress.advance(task, k))
         chain = ctx.audit.verify()
-        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.restored", subject=str(src.resolve())[:200])])
+        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.restored", subject=src.resolve().name[:64])])
     finally:
         ctx.close()
     if not chain.ok:

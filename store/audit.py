@@ -135,6 +135,15 @@ class AuditEntry:
     outcome: str = "ok"
     subject: str | None = None
 
+    def __post_init__(self) -> None:
+        """Refused here, on every database alike, when a value is longer than its column (PostgreSQL would
+        refuse it at commit, SQLite would keep it whole): an audit record is never cut short silently."""
+        for name in ("actor", "action", "case_id", "document_id", "outcome", "subject"):
+            value = getattr(self, name)
+            limit = getattr(AuditRecord.__table__.c[name].type, "length", None)
+            if value is not None and limit is not None and len(value) > limit:
+                raise ValueError(f"audit {name} longer than {limit} characters")
+
 
 @dataclass
 class Verification:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,8 +20,13 @@ from services.context import AppContext
 from services.search import SearchParams, build_query
 from store.audit import AuditEntry
 from store.schemas import DocumentCreate
-from tests.conftest import CASE_DOC, CORPUS, PASSWORD
-from tests.test_cli import coidesk
+from tests.conftest import CASE_DOC, CORPUS, PASSWORD, ROOT
+from tests.engines.scale import fresh_database, pg_url
+from tests.engines.search_server import required
+
+DATABASES = ["sqlite"] + (["postgresql"] if pg_url() else [])
+if required() and not pg_url():
+    raise RuntimeError("COIDESK_REQUIRE_ENGINES=1 but no PostgreSQL: run `make engines-up` first")
 
 QUERIES = ("Darfour", "Khartoum OR Kadugli", "Taliban", "réfugié", "Zorblaxie")
 
@@ -44,9 +52,27 @@ def _more(n: int) -> list[DocumentCreate]:
     ]
 
 
-@pytest.fixture()
-def office(tmp_path: Path) -> AppContext:
-    ctx = AppContext.open(Settings(data_dir=tmp_path / "data", _env_file=None))  # type: ignore[call-arg]
+def _settings(data: Path, database_url: str | None) -> Settings:
+    return Settings(data_dir=data, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+
+
+def coidesk(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The real command line, on the installation the settings name."""
+    env = {**os.environ, "COIDESK_DATA_DIR": str(settings.data_dir), "COLUMNS": "200"}
+    env.pop("COIDESK_DATABASE_URL", None)
+    if settings.database_url:
+        env["COIDESK_DATABASE_URL"] = settings.database_url
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], env=env, cwd=ROOT, text=True, capture_output=True, timeout=600
+    )
+    assert not check or done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+@pytest.fixture(params=DATABASES)
+def office(request: pytest.FixtureRequest, tmp_path: Path) -> AppContext:
+    url = fresh_database() if request.param == "postgresql" else None
+    ctx = AppContext.open(_settings(tmp_path / "data", url))
     ingest_corpus(ctx.store, [CORPUS], received_by="tests")
     ctx.store.add(CASE_DOC, CASE_DOC.text.encode(), "text/plain", origin="fixture:case-1", received_by="tests")
     sec = ctx.accounts.create_user("sec", PASSWORD, ["secretary"], division="africa")
@@ -78,7 +104,7 @@ def test_a_backup_taken_during_an_ingest_restores_to_the_same_answers(office: Ap
 
     writer = threading.Thread(target=ingest_more)
     writer.start()
-    made = coidesk(ctx.settings.data_dir, "backup", str(dest), "--keys", str(keys))
+    made = coidesk(ctx.settings, "backup", str(dest), "--keys", str(keys))
     writer.join()
     assert ctx.store.count() == before + 60  # the ingest ran beside the backup
     assert "documents" in made.stdout
@@ -86,11 +112,12 @@ def test_a_backup_taken_during_an_ingest_restores_to_the_same_answers(office: Ap
     assert not (dest / "audit.key").exists() and sorted(p.name for p in keys.iterdir()) == sorted(manifest["keys"])
     assert all(oct(p.stat().st_mode)[-3:] == "600" for p in keys.iterdir())
 
-    checked = coidesk(ctx.settings.data_dir, "backup", str(dest), "--verify", "--keys", str(keys))
+    checked = coidesk(ctx.settings, "backup", str(dest), "--verify", "--keys", str(keys))
     assert "OK" in checked.stdout
 
-    coidesk(restored_dir, "restore", str(dest), "--keys", str(keys))
-    back = AppContext.open(Settings(data_dir=restored_dir, _env_file=None))  # type: ignore[call-arg]
+    target = _settings(restored_dir, fresh_database() if ctx.settings.database_url else None)
+    coidesk(target, "restore", str(dest), "--keys", str(keys))
+    back = AppContext.open(target)
     try:
         ctx.indexer.drain()
         kept = {d.id for batch in back.store.iter_documents() for d in batch}
@@ -125,18 +152,17 @@ def test_a_damaged_backup_or_the_wrong_keys_are_refused_and_nothing_is_restored(
 ) -> None:
     ctx = office
     dest, keys = tmp_path / "backup", tmp_path / "keys"
-    coidesk(ctx.settings.data_dir, "backup", str(dest), "--keys", str(keys))
+    coidesk(ctx.settings, "backup", str(dest), "--keys", str(keys))
     ctx.close()
-    assert (
-        coidesk(ctx.settings.data_dir, "backup", str(dest), "--keys", str(dest / "keys"), check=False).returncode == 2
-    )
+    assert coidesk(ctx.settings, "backup", str(dest), "--keys", str(dest / "keys"), check=False).returncode == 2
     original = next(p for p in (dest / "archive").rglob("*") if p.is_file())
     original.write_bytes(original.read_bytes() + b"!")
-    checked = coidesk(ctx.settings.data_dir, "backup", str(dest), "--verify", check=False)
+    checked = coidesk(ctx.settings, "backup", str(dest), "--verify", check=False)
     assert checked.returncode == 1 and f"archive file {original.name}: altered" in checked.stderr
-    restored = coidesk(tmp_path / "restored", "restore", str(dest), "--keys", str(keys), check=False)
+    target = _settings(tmp_path / "restored", fresh_database() if ctx.settings.database_url else None)
+    restored = coidesk(target, "restore", str(dest), "--keys", str(keys), check=False)
     assert restored.returncode == 2 and not (tmp_path / "restored" / "coidesk.sqlite3").exists()
     original.write_bytes(original.read_bytes()[:-1])
     (keys / "audit.key").write_text("00" * 32)
-    wrong = coidesk(tmp_path / "restored", "restore", str(dest), "--keys", str(keys), check=False)
+    wrong = coidesk(target, "restore", str(dest), "--keys", str(keys), check=False)
     assert wrong.returncode == 2 and "audit.key" in wrong.stderr

@@ -136,3 +136,13 @@ def test_who_may_move_a_file(office: tuple[AppContext, dict[str, Principal], str
         ctx.cases.overdue(people["secretary"])
     with pytest.raises(Forbidden):
         ctx.cases.add_location(people["secretary"], LocationIn(code="X", name="X", kind="store"))
+
+
+@pytest.mark.parametrize("field", ["actor", "action", "case_id", "document_id", "outcome", "subject"])
+def test_an_audit_value_longer_than_its_column_is_refused_on_every_database(field: str) -> None:
+    """PostgreSQL refuses it at commit and SQLite would keep it: both refuse it before, never cut it short."""
+    from store.audit import AuditEntry
+
+    values = {"actor": "a", "action": "case.view", field: "x" * 200}
+    with pytest.raises(ValueError, match=f"audit {field} longer than"):
+        AuditEntry(**values)  # type: ignore[arg-type]
