@@ -128,7 +128,7 @@ def unknown_names(text: str, taken: list[tuple[int, int]]) -> list[str]:
         word = m.group()
         if m.start() == 0 or not word[:1].isupper() or any(a <= m.start() < b for a, b in taken):
             continue
-        folded = fold(word)
+        folded = re.sub(r"['’]s$", "", fold(word))  # "CPT's": the name is "cpt"
         if len(folded) >= 3 and folded not in _STOP and folded not in _demonyms() and folded not in out:
             out.append(folded)
     return out

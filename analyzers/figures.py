@@ -17,6 +17,7 @@ from typing import Literal
 from text_to_num import alpha2digit
 
 from analyzers.places import demonyms
+from config.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from config.calendar import MONTHS
 from config.reference import reference
 from textnorm import fold
@@ -232,6 +233,37 @@ def _is_date_part(text: str, start: int, end: int, value: float) -> bool:
     return year_like and (bool(_DATE_CUE.search(text[max(0, start - 14) : start])) or text[end : end + 1] in "-–/")
 
 
+_NOT_UNITS = frozenset(
+    fold(w) for w in (*FRENCH_STOP_WORDS, *ENGLISH_STOP_WORDS, "times", "fois", "percent", "including", "dont")
+)
+
+
+def _plain_unit(word: str) -> str:
+    """An unlisted noun after a number as a unit key ("returnees" -> "w:retur"); "" for other words."""
+    w = fold(word)
+    if len(w) < 4 or w in _NOT_UNITS or w in _MONTH_NAMES or not w.isalpha():
+        return ""
+    return "w:" + w[:5]
+
+
+def bare_numbers(text: str, language: str | None = None) -> list[float]:
+    """Every number of a text that is not part of a date, spelled ones as digits: a source that gives the
+    fact's figure without the unit word after it ("citizens aged 18 to 40") still states it."""
+    lang = _language(text, language)
+    converted = alpha2digit(text, lang, threshold=1)
+    out = []
+    for m in _FIGURE.finditer(converted):
+        try:
+            value = _to_float(m.group("n"), lang)
+        except ValueError:
+            continue
+        if not _is_date_part(converted, m.start(), m.end(), value) and not (
+            value.is_integer() and 1800 <= value <= 2100
+        ):
+            out.append(value)
+    return out
+
+
 def _range(value: float, bound: Bound) -> tuple[float, float]:
     if bound == "about":  # "about 40" is not 35: that is close, not the same figure (rounding only)
         return value * 0.99, value * 1.01
@@ -273,9 +305,13 @@ def find_figures(text: str, language: str | None = None) -> list[Figure]:
         if _is_date_part(converted, m.start(), m.end(), value):
             continue
         units, unit_end = _unit_after(converted, m.end())
+        next_word = re.match(r"\s*([^\W\d_][\w'’-]*|%|m²)", converted[m.end() :])
+        if not units and next_word and _plain_unit(next_word.group(1)):
+            # a count of something no unit group lists ("51 returnees"): the word itself (its first five
+            # letters) is the unit, so the same word in a source compares, in the same language
+            units, unit_end = frozenset({_plain_unit(next_word.group(1))}), m.end() + next_word.end()
         if not units:
             continue
-        next_word = re.match(r"\s*([^\W\d_][\w'’-]*|%|m²)", converted[m.end() :])
         if value.is_integer() and 1800 <= value <= 2100 and not (next_word and _unit_of(next_word.group(1))):
             continue  # "between 2019 and 2021 the camps": a year, unless what it counts follows at once
         bound: Bound = "exact"
@@ -317,8 +353,15 @@ def compare(fact: Figure, stated: list[Figure]) -> tuple[Agreement, Figure | Non
             return 0.0
         return abs(fact.value - f.value) / max(abs(fact.value), abs(f.value), 1.0)
 
-    best = min(same, key=gap)
+    def far(f: Figure) -> bool:
+        """Ranges that meet only through an open bound: "at least 200 dead" neither states nor denies 930."""
+        open_bound = f.bound in ("min", "max") and fact.bound not in ("min", "max")
+        return open_bound and abs(fact.value - f.value) / max(abs(fact.value), abs(f.value), 1.0) > CLOSE
+
+    best = min(same, key=lambda f: (gap(f), far(f)))
     g = gap(best)
+    if g == 0.0 and far(best):
+        return "missing", None
     if g == 0.0:
         return "match", best
     if g <= CLOSE:

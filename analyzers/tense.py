@@ -69,3 +69,20 @@ def _french_present(text: str) -> bool:
         elif tense or compound:
             past = True
     return present and not past
+
+
+# words that say a situation changed: taken back or taken over, ended, fell or spread, no longer so
+_CHANGE = re.compile(
+    r"\b(?:recaptur\w*|retook|retaken|regain\w*|no longer|ceased|came to an end|(?:fall|drop|decline|decrease)s?"
+    r" in|expanded (?:in)?to|spread (?:in)?to|captur\w*|seized|took (?:over|control)|taken over|fell to|ousted"
+    r"|overthrown|toppled|lifted|repris\w*|reconqu\w*|n['’](?:est|a|ont|sont)\s+plus|ne\s+\w+\s+plus|a cess[ée]"
+    r"|pris fin|baisse|recul|diminution|chute|(?:s['’]est|se sont) (?:étendu|etendu)\w*|étendu\w* (?:à|au)"
+    r"|(?:s['’]est|se sont) empar\w*|prise (?:de|d['’])|tomb[ée]\w* aux mains|renvers\w*|désormais|desormais)\b",
+    re.I,
+)
+
+
+def states_change(text: str) -> bool:
+    """The text says a situation changed ("the SAF's recapture of Khartoum", "a significant fall in
+    violence", "the fighting expanded into Blue Nile", "n'est plus")."""
+    return bool(_CHANGE.search(text))

@@ -7,6 +7,8 @@ The sets (statements, "as of" date, expected status and evidence documents):
 - tests/fixtures/verify_eval/facts_blind.json: facts written from the demo corpus by helpers who never saw
   the verification code, split once (seeded) into a development half (tuned on) and a test half (never),
   plus a second development set written later;
+- tests/fixtures/verify_eval/facts_dev2.json: a third development set (half "dev3", --half dev3), 31 facts
+  written by the issue-15 session from the corpus before it changed the code (tuned on);
 - tests/fixtures/verify_eval/facts.json: the older sets of issue 7 (their development part was tuned on).
 """
 
@@ -29,6 +31,7 @@ from services.verify import Verifier, VerifyIn  # noqa: E402
 
 SET = ROOT / "tests" / "fixtures" / "verify_eval" / "facts.json"
 BLIND = ROOT / "tests" / "fixtures" / "verify_eval" / "facts_blind.json"
+DEV3 = ROOT / "tests" / "fixtures" / "verify_eval" / "facts_dev2.json"
 
 
 def load_demo(ctx: AppContext) -> None:
@@ -51,7 +54,7 @@ def blind_cases(ctx: AppContext) -> list[dict]:
     """The blind set, its documents (paths in the demo corpus) turned into the store's ids."""
     by_origin = ctx.store.ids_by_origin()
     by_path = {o.split("demo/corpus/", 1)[1]: i for o, i in by_origin.items() if "demo/corpus/" in o}
-    cases = json.loads(BLIND.read_text())["facts"]
+    cases = json.loads(BLIND.read_text())["facts"] + json.loads(DEV3.read_text())["facts"]
     for c in cases:
         missing = [p for p in c["expected_documents"] if p not in by_path]
         assert not missing, f"{c['id']}: not in the store: {missing}"
@@ -67,6 +70,7 @@ def evaluate(
     halves = [
         ("dev", "blind set, development half (tuned on)"),
         ("dev2", "blind set, second development set (written after the first test run; checked on)"),
+        ("dev3", "third development set (facts_dev2.json, written before the issue-15 changes; tuned on)"),
         ("test", "blind set, test half (never tuned on)"),
     ]
     for key, name in halves:
@@ -149,7 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, help="an existing data directory holding the demo corpus")
     parser.add_argument("--details", action="store_true")
-    parser.add_argument("--half", choices=("dev", "dev2", "test", "old", "all"), default="all")
+    parser.add_argument("--half", choices=("dev", "dev2", "dev3", "test", "old", "all"), default="all")
     parser.add_argument("--no-meaning", action="store_true", help="words only (no dense retrieval or meaning)")
     args = parser.parse_args()
     if args.data:

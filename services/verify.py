@@ -27,11 +27,12 @@ from pydantic import BaseModel, Field, field_validator
 from analyzers.actors import default_actors, find_listed_actors
 from analyzers.dates import find_dates
 from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
-from analyzers.figures import Figure, compare, find_figures
+from analyzers.figures import CLOSE as CLOSE_FIGURE
+from analyzers.figures import Figure, bare_numbers, compare, find_figures
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
 from analyzers.language import detect
 from analyzers.places import demonyms, find_places
-from analyzers.tense import describes_present
+from analyzers.tense import describes_present, states_change
 from config.calendar import MONTHS
 from config.reference import reference
 from config.sources import source_acronym, source_name, source_type
@@ -667,15 +668,20 @@ class Verifier:
         # the event words are counted over the passage, each by how rare it is among the passages read
         # (a report on prisons says "prison" everywhere); its dates are read in the sentence that says the
         # event best (a passage often tells several events, each with its own date)
-        best_rank, best = (0.0, False), (p.start, p.end)
+        # the names the statement gives ("Khamis Abakar") tell which sentence is about its event too
+        name_sets = [self._name_keys(n) for n in fact.names]
+        best_rank, best, best_share = (0.0, False), (p.start, p.end), 0.0
         for a, b in _sentence_spans(p.text, p.start):
             tokens = _prefixes(fold(w) for w in _WORD.findall(p.text[a - p.start : b - p.start]))
-            rank = (share(tokens) if word_keys else 0.0, any(a <= at < b for *_, at in p.dates))
+            said = share(tokens) if word_keys else 0.0
+            named = sum(1 for ks in name_sets if ks and ks <= tokens) / len(name_sets) if name_sets else 0.0
+            rank = (said + 0.5 * named, any(a <= at < b for *_, at in p.dates))
             if rank > best_rank:  # equal words: the sentence with a date
-                best_rank, best = rank, (a, b)
+                best_rank, best, best_share = rank, (a, b), said
         tokens = _prefixes(folded_text.split())
         words = share(tokens) if word_keys else 0.0
-        found_names = [any(self._name_keys(alt) <= tokens for alt in self._event_words(n)) for n in fact.names]
+        plural = {t[:-1] for t in tokens if t.endswith("s")}  # "ITTs" names "ITT"
+        found_names = [any(self._name_keys(alt) <= tokens | plural for alt in self._event_words(n)) for n in fact.names]
         names = not found_names or sum(found_names) * 2 >= len(found_names)  # most of the unknown names
         date: Literal["match", "approx", "conflict", "unknown", "undated", "before", "n/a"] = "n/a"
         fact_dates = [interval(d["value"]) for d in fact.dates]
@@ -715,7 +721,7 @@ class Verifier:
         if doc.kind == "decision":
             score -= DECISION_PENALTY  # COI first; a decision restates it (and is shown when it alone does)
         w = Weighed(p, place, actor, words, date, score, names, other_dates=other_dates)
-        w.sentence_words = best_rank[0]
+        w.sentence_words = best_share
         w.core = core is None or bool(word_keys[core] & tokens)
         w.opposite = _denied(fact.text, sentence, word_keys, weights)
         if figures:
@@ -728,6 +734,19 @@ class Verifier:
         language = doc.language if doc.language in ("fr", "en") else None
         stated = find_figures(sentence, language) or find_figures(w.passage.text, language)
         compared = [(f, *compare(f, stated)) for f in figures]
+        if any(a == "missing" for _, a, _ in compared):  # the same number without its unit word after it
+            bare = set(bare_numbers(sentence, language)) | set(bare_numbers(w.passage.text, language))
+
+            def unitless(f: Figure, a: str, other: Figure | None) -> tuple[Figure, str, Figure | None]:
+                if a != "missing" or not bare:
+                    return f, a, other
+                near = min(bare, key=lambda x: abs(x - f.value))
+                gap = abs(near - f.value) / max(abs(f.value), abs(near), 1.0)
+                if gap > 0.0 and (gap > CLOSE_FIGURE or min(near, f.value) < 20):
+                    return f, a, other  # small numbers are too common to be the fact's without their unit
+                return f, "match" if gap == 0.0 else "close", Figure(near, near, near, "exact", f.units, f"{near:g}")
+
+            compared = [unitless(*c) for c in compared]
         for agreement in ("differ", "close", "match", "missing"):
             decided = [(f, other) for f, a, other in compared if a == agreement]
             if decided:
@@ -755,7 +774,10 @@ class Verifier:
         near = self._by_meaning(checked, data, log)
         doc_ids += [d for d in near if d not in doc_ids]
         docs, passages = self._passages(doc_ids, as_of, data.country)
-        word_keys = self._keyword_keys(fact.keywords)
+        # the event words are the statement's words that are not names (those must be found whole, see
+        # ``names``): "Closed Controlled Access Centre" says where, not what happened there
+        event_words = [k for k in fact.keywords if k not in set(fact.names)] or fact.keywords
+        word_keys = self._keyword_keys(event_words)
         weights = _rarity(word_keys, passages)
         spellings = {
             p.id: [fold(x) for x in {p.text, *self._spellings(p.id, p.text), *self._seen_spellings.get(p.id, ())}]
@@ -763,7 +785,7 @@ class Verifier:
             if p.level != "country"
         }
         figures = find_figures(fact.text)
-        core = self._core_word(fact.keywords, weights)
+        core = self._core_word(event_words, weights)
         weighed = [
             self._weigh(checked, p, word_keys, docs[p.doc_id], figures, weights, spellings, core) for p in passages
         ]
@@ -812,6 +834,12 @@ class Verifier:
         partial = [w for w in relevant if w not in against and w not in support]
         if support and not fact.dates and describes_present(fact.text, detect(fact.text) or "fr"):
             against += self._overtaken(support, weighed, docs, about_it)
+            # a passage about the place that says the situation changed (retaken, ended, spread...)
+            # while the statement says it holds: the situation of the statement is overtaken there
+            changed = [w for w in support + partial if self._tells_change(w, fact, checked, spellings)]
+            support = [w for w in support if w not in changed]
+            partial = [w for w in partial if w not in changed]
+            against += [w for w in changed if w not in against]
         status = self._status(support, against, partial, docs, data.min_sources)
         coi_first = sorted(support, key=lambda w: docs[w.passage.doc_id].kind != "coi")  # stable: by score within
         shown = self._pick(coi_first + partial if status != "no_information" else [])
@@ -828,6 +856,22 @@ class Verifier:
             "places": [self._place_check(p, all_places) for p in fact.places],
             "flags": self._flags(evidence + conflicting, as_of),
         }
+
+    def _tells_change(self, w: Weighed, fact: Fact, checked: Fact, spellings: dict[str, list[str]]) -> bool:
+        """A sentence of the passage naming the statement's place (its actors, for a whole country) says
+        that the situation changed, and the statement itself does not."""
+        if states_change(fact.text) or w.place not in ("exact", "within", "context"):
+            return False
+        written = [s for p in checked.places if p.level != "country" for s in spellings.get(p.id, [])]
+        if not written:  # a statement about a whole country: the sentence must name its actors
+            written = [fold(s) for a in fact.actors for s in [a.text, *self.actors.spellings(a.id)] if s]
+        if not written:
+            return False
+        for a, b in _sentence_spans(w.passage.text, 0):
+            sentence = w.passage.text[a:b]
+            if _names_any(sentence, written) and states_change(sentence):
+                return True
+        return False
 
     def _names_country(self, doc: Any, country: Place) -> bool:
         """A document whose countries are not recorded (a court decision) that names the country or its

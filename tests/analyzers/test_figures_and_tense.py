@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.figures import compare, find_figures
-from analyzers.tense import describes_present
+from analyzers.facts import split_facts
+from analyzers.figures import bare_numbers, compare, find_figures
+from analyzers.tense import describes_present, states_change
 
 
 def _one(text: str, language: str | None = None):  # type: ignore[no-untyped-def]
@@ -88,3 +89,40 @@ def test_compare_match_close_differ_missing() -> None:
 )
 def test_present_situations_and_past_events(text: str, language: str, present: bool) -> None:
     assert describes_present(text, language) is present
+
+
+def test_an_unlisted_noun_counts_in_its_own_language() -> None:
+    fact = _one("80 returnees were handed over", "en")
+    agreement, other = compare(fact, find_figures("51 returnees (including 38 from Germany) were handed over", "en"))
+    assert agreement == "differ" and other is not None and other.text == "51 returnees"
+    assert find_figures("38 from Germany", "en") == []  # a function word is not what a figure counts
+
+
+def test_an_open_bound_in_the_source_neither_states_nor_denies_a_far_figure() -> None:
+    about_930 = _one("environ 930 morts")
+    assert compare(about_930, find_figures("ces violences auraient fait au moins 200 morts")) == ("missing", None)
+    assert compare(about_930, find_figures("au moins 900 morts"))[0] == "match"  # close enough to meet
+
+
+def test_bare_numbers_leave_out_dates_and_years() -> None:
+    assert bare_numbers("for all citizens aged 18 to 40, on 5 September 2023, in 2019", "en") == [18.0, 40.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [
+        ("Following the SAF’s recapture of Al Jazirah and Khartoum", True),
+        ("Khartoum and Sennar have seen a significant fall in violence", True),
+        ("the fighting shifted to the Kordofan region and expanded into Blue Nile", True),
+        ("la ville n'est plus sous le contrôle de l'armée", True),
+        ("with intense fighting in Khartoum and Darfur, both largely controlled by the RSF", False),
+        ("Les autorités accordent un accès rapide aux lieux de détention.", False),
+    ],
+)
+def test_a_source_that_says_a_situation_changed(text: str, change: bool) -> None:
+    assert states_change(text) is change
+
+
+def test_a_possessive_is_not_part_of_an_unknown_name() -> None:
+    fact = split_facts("By the time of the CPT's October 2023 visit, activities had improved.", "UKR")[0]
+    assert "cpt's" not in fact.names
