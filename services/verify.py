@@ -155,6 +155,7 @@ class Weighed:
     opposite: bool = False  # the sentence that states the event denies one of its key words, the fact not
     sentence_words: float = 0.0  # share of the event words in the sentence that states it best
     core: bool = True  # the rarest of the fact's event words (those of config/events.json) is in the passage
+    changed: bool = False  # a newer source no longer states the situation, or says it changed
 
 
 def fact_from_input(f: FactIn) -> Fact:
@@ -833,12 +834,17 @@ class Verifier:
         ]
         partial = [w for w in relevant if w not in against and w not in support]
         if support and not fact.dates and describes_present(fact.text, detect(fact.text) or "fr"):
-            against += self._overtaken(support, weighed, docs, about_it)
+            overtaken = self._overtaken(support, weighed, docs, about_it)
+            for w in overtaken:
+                w.changed = True
+            against += overtaken
             # a passage about the place that says the situation changed (retaken, ended, spread...)
             # while the statement says it holds: the situation of the statement is overtaken there
             changed = [w for w in support + partial if self._tells_change(w, fact, checked, spellings)]
             support = [w for w in support if w not in changed]
             partial = [w for w in partial if w not in changed]
+            for w in changed:
+                w.changed = True
             against += [w for w in changed if w not in against]
         status = self._status(support, against, partial, docs, data.min_sources)
         coi_first = sorted(support, key=lambda w: docs[w.passage.doc_id].kind != "coi")  # stable: by score within
@@ -849,7 +855,7 @@ class Verifier:
         return {
             "fact": fact.to_json(),
             "status": status,
-            "explanation": self._explanation(fact, checked, support, partial, against, figures),
+            "explanation": self._explanation(fact, checked, support, partial, against, figures, docs),
             "timeline": self._timeline(support, partial, against, docs),
             "evidence": evidence,
             "conflicting": conflicting,
@@ -975,8 +981,10 @@ class Verifier:
         partial: list[Weighed],
         against: list[Weighed],
         figures: list[Figure],
+        docs: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Element by element, what the sources confirm, contradict or do not state (the best passage of each)."""
+        """Element by element, what the sources confirm, contradict or do not state (the best passage of each);
+        a situation a newer source says changed is the event contradicted, with that source's date and words."""
         out: list[dict[str, Any]] = []
         stating = support + partial + against
 
@@ -986,7 +994,14 @@ class Verifier:
         if not stating:
             element("event", fact.text[:80], "not_stated")
             return out
-        element("event", ", ".join(fact.keywords[:4]) or fact.text[:60], "confirmed")
+        event = ", ".join(fact.keywords[:4]) or fact.text[:60]
+        if newer := next((w for w in against if w.changed), None):
+            d = (docs or {}).get(newer.passage.doc_id)
+            said = " ".join(newer.passage.text.split())[:160]
+            when = d.published.isoformat() if d is not None and d.published else None
+            element("event", event, "contradicted", f"{when} : {said}" if when else said)
+        else:
+            element("event", event, "confirmed")
         if checked.places:
             places = ", ".join(p.text for p in checked.places)
             state = "confirmed" if any(w.place in ("exact", "within", "context") for w in stating) else "not_stated"
@@ -1078,7 +1093,17 @@ class Verifier:
             "page": page,
             "paragraph": w.passage.paragraph,
             "event_dates": [v for _, _, v, _ in w.passage.dates],
-            "match": {"place": w.place, "actor": w.actor, "words": round(w.words, 2), "date": w.date},
+            "match": {
+                "place": w.place,
+                "actor": w.actor,
+                "words": round(w.words, 2),
+                "date": w.date,
+                "other_dates": list(w.other_dates),  # the dates this passage gives the event, when not the fact's
+                "figure": w.figure,
+                "source_figure": w.source_figure,  # the figure it gives, next to the fact's
+                "meaning": round(w.meaning, 3) if w.meaning is not None else None,
+                "changed": w.changed,  # says the situation changed (or, newer, no longer states it)
+            },
             "citation": citation(d.source, d.title, d.published, d.url, d.added.date(), "en", page=page),
             "footnote": euaa_footnote(d.source, d.title, d.published, d.url, page, w.passage.paragraph, accessed),
         }
