@@ -6,6 +6,7 @@ set when they switch), then the office's default; every page, the error pages in
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -68,7 +69,11 @@ def _unread(request: Request, user: Principal | None) -> int:
         return 0
     from services.alerts import unread_count
 
-    return unread_count(ctx, user)
+    try:
+        return unread_count(ctx, user)
+    except Exception:  # the header's badge never breaks a page (an error page above all)
+        logging.getLogger(__name__).warning("unread alert count not available", exc_info=True)
+        return 0
 
 
 def remember_locale(request: Request, response: HTMLResponse) -> None:

@@ -309,9 +309,11 @@ class AlertLoop(BackgroundLoop):
 
     name, backoff, join_s = "coidesk-alerts", 6, 30.0
 
-    def __init__(self, ctx: AppContext, interval: float = 1.0) -> None:
+    def __init__(self, ctx: AppContext, interval: float = 1.0, email_every_s: float = 60.0) -> None:
         super().__init__(interval)
         self.ctx = ctx
+        self.email_every_s = email_every_s
+        self._last_email = 0.0
 
     def step(self) -> bool:
         report = match_pending(self.ctx)
@@ -323,5 +325,7 @@ class AlertLoop(BackgroundLoop):
                 report.notifications,
                 report.seconds,
             )
-        send_emails(self.ctx)
+        if report.notifications or time.monotonic() - self._last_email > self.email_every_s:
+            self._last_email = time.monotonic()
+            send_emails(self.ctx)
         return False

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from store.audit import AuditEntry, AuditLog
 from store.db import Database
@@ -109,23 +109,27 @@ class NotificationRecords:
                         ).where(Notification.document_id.in_(doc_ids[chunk : chunk + 500]))
                     )
                 )
-            added = 0
+            rows: list[dict[str, object]] = []
+            now = utcnow()
             for n in found:
                 key = (n.saved_search_id, n.user_id, n.document_id, n.version)
                 if key in existing:
                     continue
                 existing.add(key)
-                s.add(
-                    Notification(
-                        user_id=n.user_id,
-                        saved_search_id=n.saved_search_id,
-                        document_id=n.document_id,
-                        version=n.version,
-                        change=n.change,
-                        case_id=n.case_id,
-                    )
+                rows.append(
+                    {
+                        "user_id": n.user_id,
+                        "saved_search_id": n.saved_search_id,
+                        "document_id": n.document_id,
+                        "version": n.version,
+                        "change": n.change,
+                        "case_id": n.case_id,
+                        "created_at": now,
+                    }
                 )
-                added += 1
+            if rows:  # one executemany, not an ORM object per row (a crawl batch can notify tens of thousands)
+                s.execute(insert(Notification), rows)
+            added = len(rows)
             if audit:
                 self.audit.append(list(audit), s)
             s.execute(delete(AlertQueue).where(AlertQueue.leased_by == lease.token))
