@@ -89,6 +89,16 @@ class NotificationRecords:
         with self.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(AlertQueue)) or 0)
 
+    def stats(self) -> tuple[int, int, int]:
+        """(documents queued, of which leased, notifications stored): for operators, and the crash test."""
+        with self.db.session() as s:
+            queued = int(s.scalar(select(func.count()).select_from(AlertQueue)) or 0)
+            leased = int(
+                s.scalar(select(func.count()).select_from(AlertQueue).where(AlertQueue.leased_by.is_not(None))) or 0
+            )
+            stored = int(s.scalar(select(func.count()).select_from(Notification)) or 0)
+            return queued, leased, stored
+
     def complete(self, lease: Lease, found: Sequence[NewNotification], audit: Sequence[AuditEntry]) -> int:
         """Store the notifications not stored yet and drop the leased rows, in one unit of work."""
         with self.db.session() as s:
