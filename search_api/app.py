@@ -52,6 +52,7 @@ from services.alerts import AlertLoop
 from services.auth import Principal
 from services.context import AppContext
 from services.crawls import CrawlSchedule
+from services.desk_views import CorrectionQueued, Health, IndexHealth, StoreHealth
 from services.errors import Forbidden
 from services.labels import enrichment_view, label
 from services.reports import may_write as may_write_report
@@ -238,7 +239,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         return out
 
     @app.post("/api/documents/{doc_id}/corrections", tags=["documents"], status_code=201)
-    def api_correct(doc_id: str, correction: CorrectionIn, user: CurrentUser, c: Ctx) -> dict:
+    def api_correct(doc_id: str, correction: CorrectionIn, user: CurrentUser, c: Ctx) -> CorrectionQueued:
         """Correct enrichment: add a missing value or remove a wrong one; kept across re-enrichment."""
         visible_document(c, user, doc_id, "document.correct")
         if not may_correct_enrichment(user):
@@ -251,7 +252,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             correction.action,
             user=user.username,
         )
-        return {"document_id": doc_id, "queued_for_reindex": True}
+        return CorrectionQueued(document_id=doc_id, queued_for_reindex=True)
 
     @app.get("/api/documents/{doc_id}/original", tags=["documents"])
     def api_original(
@@ -299,9 +300,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         )
 
     @app.get("/api/health", tags=["ops"])
-    def api_health(c: Ctx) -> dict:
+    def api_health(c: Ctx) -> Health:
         """Liveness for load balancers: counts only, no document or case data; no login needed."""
-        return {"store": {"documents": c.store.count(), "queued": c.store.pending_count()}, "index": c.index.health()}
+        store = StoreHealth(documents=c.store.count(), queued=c.store.pending_count())
+        return Health(store=store, index=IndexHealth.model_validate(c.index.health()))
 
     # ---- pages ----------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -12,6 +12,7 @@ from search_api.auth import CurrentUser, ctx_of
 from search_api.choices import country_choices
 from search_api.rendering import locale_of, render
 from services.context import AppContext
+from services.desk_views import PlaceOut, PlaceSaved
 from services.places import PlaceIn, may_edit_places
 
 router = APIRouter()
@@ -19,15 +20,15 @@ Ctx = Annotated[AppContext, Depends(ctx_of)]
 
 
 @router.get("/api/places", tags=["places"])
-def lookup(user: CurrentUser, c: Ctx, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[dict[str, Any]]:
+def lookup(user: CurrentUser, c: Ctx, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[PlaceOut]:
     """Places of the gazetteer with this name (any spelling), most important first."""
-    return c.places.lookup(q)
+    return [PlaceOut.model_validate(p) for p in c.places.lookup(q)]
 
 
 @router.post("/api/places", status_code=201, tags=["places"])
-def add(data: PlaceIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def add(data: PlaceIn, user: CurrentUser, c: Ctx) -> PlaceSaved:
     """Add spellings to a known place (``place_id``) or a local place; documents are enriched again."""
-    return {"place_id": c.places.add(user, data)}
+    return PlaceSaved(place_id=c.places.add(user, data))
 
 
 @router.get("/places", response_class=HTMLResponse, include_in_schema=False)

@@ -3,7 +3,7 @@ assistants and admins."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -13,6 +13,7 @@ from search_api.auth import CurrentUser, ctx_of
 from search_api.rendering import locale_of, render
 from services.actor_desk import ActorIn, may_edit_actors
 from services.context import AppContext
+from services.desk_views import Actors, ActorSaved, ConceptSaved, Thesaurus
 from services.thesaurus import ConceptIn, may_edit_thesaurus
 
 router = APIRouter()
@@ -25,14 +26,14 @@ def _back(path: str, locale: str, done: str) -> RedirectResponse:
 
 
 @router.get("/api/thesaurus", tags=["thesaurus"])
-def concepts(user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return {"version": c.thesaurus.entries.version(), "concepts": c.thesaurus.concepts()}
+def concepts(user: CurrentUser, c: Ctx) -> Thesaurus:
+    return Thesaurus.model_validate({"version": c.thesaurus.entries.version(), "concepts": c.thesaurus.concepts()})
 
 
 @router.post("/api/thesaurus", status_code=201, tags=["thesaurus"])
-def add(data: ConceptIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def add(data: ConceptIn, user: CurrentUser, c: Ctx) -> ConceptSaved:
     """Add French and English terms to a concept (new or existing); applies to the next search."""
-    return {"concept_id": c.thesaurus.add(user, data)}
+    return ConceptSaved(concept_id=c.thesaurus.add(user, data))
 
 
 @router.get("/thesaurus", response_class=HTMLResponse, include_in_schema=False)
@@ -64,14 +65,14 @@ def add_form(
 
 
 @router.get("/api/actors", tags=["thesaurus"])
-def actors(user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return {"version": c.actors.entries.version(), "actors": c.actors.actors()}
+def actors(user: CurrentUser, c: Ctx) -> Actors:
+    return Actors.model_validate({"version": c.actors.entries.version(), "actors": c.actors.actors()})
 
 
 @router.post("/api/actors", status_code=201, tags=["thesaurus"])
-def add_actor(data: ActorIn, user: CurrentUser, c: Ctx) -> dict[str, str]:
+def add_actor(data: ActorIn, user: CurrentUser, c: Ctx) -> ActorSaved:
     """Add names or acronyms to a listed actor (``actor_id``) or a new actor; used by enrichment and search."""
-    return {"actor_id": c.actors.add(user, data)}
+    return ActorSaved(actor_id=c.actors.add(user, data))
 
 
 @router.get("/actors", response_class=HTMLResponse, include_in_schema=False)
