@@ -748,7 +748,7 @@ class Verifier:
                 return f, "match" if gap == 0.0 else "close", Figure(near, near, near, "exact", f.units, f"{near:g}")
 
             compared = [unitless(*c) for c in compared]
-        for agreement in ("differ", "close", "match", "missing"):
+        for agreement in ("differ", "close", "missing", "match"):  # every figure of the fact must be stated
             decided = [(f, other) for f, a, other in compared if a == agreement]
             if decided:
                 f, other = decided[0]
