@@ -28,7 +28,7 @@ from analyzers.actors import default_actors, find_listed_actors
 from analyzers.dates import find_dates
 from analyzers.facts import Fact, FactActor, FactPlace, interval, split_facts
 from analyzers.figures import CLOSE as CLOSE_FIGURE
-from analyzers.figures import Figure, bare_numbers, compare, find_figures
+from analyzers.figures import Agreement, Figure, bare_numbers, compare, find_figures
 from analyzers.gazetteer import Place, default_gazetteer, distance_km
 from analyzers.language import detect
 from analyzers.places import demonyms, find_places
@@ -738,7 +738,7 @@ class Verifier:
         if any(a == "missing" for _, a, _ in compared):  # the same number without its unit word after it
             bare = set(bare_numbers(sentence, language)) | set(bare_numbers(w.passage.text, language))
 
-            def unitless(f: Figure, a: str, other: Figure | None) -> tuple[Figure, str, Figure | None]:
+            def unitless(f: Figure, a: Agreement, other: Figure | None) -> tuple[Figure, Agreement, Figure | None]:
                 if a != "missing" or not bare:
                     return f, a, other
                 near = min(bare, key=lambda x: abs(x - f.value))
