@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -22,6 +22,24 @@ Ctx = Annotated[AppContext, Depends(ctx_of)]
 _DATE_FIELDS = ("published_from", "published_to", "added_from", "added_to", "events_from", "events_to")
 
 
+class Deleted(BaseModel):
+    deleted: int
+
+
+class SavedDeleted(BaseModel):
+    deleted: bool
+
+
+class FollowOut(BaseModel):
+    followed: bool
+    email: str | None = None
+    removed: int | None = None
+
+
+class Marked(BaseModel):
+    marked: int
+
+
 def _back(path: str, locale: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"{path}?{urlencode({'lang': locale, 'done': done})}", status_code=303)
 
@@ -34,13 +52,13 @@ def api_history(request: Request, user: CurrentUser, c: Ctx, lang: str | None = 
 
 
 @router.delete("/api/history", tags=["history"])
-def api_clear_history(user: CurrentUser, c: Ctx) -> dict[str, int]:
-    return {"deleted": saved.clear_history(c, user)}
+def api_clear_history(user: CurrentUser, c: Ctx) -> Deleted:
+    return Deleted(deleted=saved.clear_history(c, user))
 
 
 @router.delete("/api/history/{entry_id}", tags=["history"])
-def api_delete_history_entry(entry_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, int]:
-    return {"deleted": saved.clear_history(c, user, entry_id)}
+def api_delete_history_entry(entry_id: RowId, user: CurrentUser, c: Ctx) -> Deleted:
+    return Deleted(deleted=saved.clear_history(c, user, entry_id))
 
 
 @router.get("/history", response_class=HTMLResponse, include_in_schema=False)
@@ -83,9 +101,9 @@ def api_saved_one(
 
 
 @router.delete("/api/saved-searches/{search_id}", tags=["saved searches"])
-def api_delete_saved(search_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, bool]:
+def api_delete_saved(search_id: RowId, user: CurrentUser, c: Ctx) -> SavedDeleted:
     saved.delete_saved(c, user, search_id)
-    return {"deleted": True}
+    return SavedDeleted(deleted=True)
 
 
 @router.get("/api/saved-searches/{search_id}/results", tags=["saved searches"])
@@ -101,16 +119,16 @@ def api_run_saved(
     return saved.results_out(s, params, result)
 
 
-@router.put("/api/saved-searches/{search_id}/follow", tags=["alerts"])
-def api_follow(search_id: RowId, data: FollowIn, user: CurrentUser, c: Ctx) -> dict[str, Any]:
+@router.put("/api/saved-searches/{search_id}/follow", tags=["alerts"], response_model_exclude_none=True)
+def api_follow(search_id: RowId, data: FollowIn, user: CurrentUser, c: Ctx) -> FollowOut:
     """Be notified of documents new or changed from now on that match this search."""
     saved.follow(c, user, search_id, data.email)
-    return {"followed": True, "email": data.email}
+    return FollowOut(followed=True, email=data.email)
 
 
-@router.delete("/api/saved-searches/{search_id}/follow", tags=["alerts"])
-def api_unfollow(search_id: RowId, user: CurrentUser, c: Ctx) -> dict[str, Any]:
-    return {"followed": False, "removed": saved.unfollow(c, user, search_id)}
+@router.delete("/api/saved-searches/{search_id}/follow", tags=["alerts"], response_model_exclude_none=True)
+def api_unfollow(search_id: RowId, user: CurrentUser, c: Ctx) -> FollowOut:
+    return FollowOut(followed=False, removed=saved.unfollow(c, user, search_id))
 
 
 @router.get("/searches", response_class=HTMLResponse, include_in_schema=False)
@@ -206,9 +224,9 @@ def api_inbox(
 
 
 @router.post("/api/notifications/read", tags=["alerts"])
-def api_read(data: ReadIn, user: CurrentUser, c: Ctx) -> dict[str, int]:
+def api_read(data: ReadIn, user: CurrentUser, c: Ctx) -> Marked:
     """Mark these notifications read (all of the caller's when ``ids`` is null)."""
-    return {"marked": alerts.mark_read(c, user, data.ids)}
+    return Marked(marked=alerts.mark_read(c, user, data.ids))
 
 
 @router.get("/inbox", response_class=HTMLResponse, include_in_schema=False)

@@ -64,7 +64,12 @@ class BatchOut(batch.BatchResult):
     messages: dict[int, str] = {}
 
 
-@router.post("/api/batch-search", tags=["search"])
+@router.post(
+    "/api/batch-search",
+    tags=["search"],
+    response_model=BatchOut,
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}},
+)
 def api_batch(
     request: Request,
     data: BatchIn,
