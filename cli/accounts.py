@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli import demo_archives, demo_desk
 from config.settings import get_settings
 from services.auth import Principal
 from services.case_inputs import ApplicantIn, CaseIn, LocationIn, MovementIn
@@ -154,6 +155,9 @@ def demo() -> None:
             ("juriste", ["legal_consultant"], None, False),
             ("secretariat", ["secretary"], "africa", False),
             ("archives", ["archivist"], None, False),
+            ("etat.civil", ["civil_registrar"], None, False),
+            ("interprete", ["interpreter"], None, False),
+            ("chercheur", ["researcher"], None, False),
             ("dpo", ["data_protection"], None, False),
         ]
         principals = {}
@@ -185,6 +189,8 @@ def demo() -> None:
                 ),
             )
             ctx.cases.move(archives, case["id"], MovementIn(to_location="MAG-A", reason="enregistrement"))
+        demo_desk.seed(ctx, principals)
+        demo_archives.seed(ctx, principals)
         table = Table("compte / account", "mot de passe / password", "rôles / roles")
         for line in lines:
             table.add_row(*line.split("\t"))

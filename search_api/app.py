@@ -30,12 +30,14 @@ from ingest.uploads import JobLoop
 from search_api import (
     admin_routes,
     alert_routes,
+    archives_routes,
     batch_routes,
     case_pages,
     case_routes,
     crawl_routes,
     decision_routes,
     errors,
+    office_desk_routes,
     place_routes,
     report_routes,
     thesaurus_routes,
@@ -152,6 +154,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(decision_routes.router)
     app.include_router(alert_routes.router)
     app.include_router(batch_routes.router)
+    app.include_router(office_desk_routes.router)
+    app.include_router(archives_routes.router)
 
     app.add_middleware(RequireCredentials)
     app.add_middleware(SecurityHeaders)

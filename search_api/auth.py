@@ -15,10 +15,11 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.access import confined_to, may_reach
 from services.auth import Principal
 from services.context import AppContext
 from services.errors import AuthError, Forbidden
@@ -165,6 +166,13 @@ class RequireCredentials:
                 await response(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
+            allowed = confined_to(principal)
+            if allowed is not None and not may_reach(principal, scope["path"]):
+                if scope["path"] == "/" and scope["method"] in ("GET", "HEAD"):  # home: the account's own space
+                    await RedirectResponse(allowed[0], status_code=303)(scope, receive, send)
+                else:
+                    await _refuse(request, scope, receive, send, 403, "forbidden", {})
+                return
         settings = ctx_of(request).settings
         limit = settings.max_request_bytes if _UPLOAD_PATHS.match(scope["path"]) else settings.max_form_bytes
         declared = request.headers.get("content-length")

@@ -124,7 +124,11 @@ async def form_batch(request: Request, user: CurrentUser, c: Ctx) -> Response:
     if values.get("format") == ["csv"]:
         return _csv_response(result, locale)
     messages = {r.line: translate(r.error, locale, **r.error_params) for r in result.rows if r.error}
-    kept = {"queries": text if not filename else "", "top": str(top), **{k: v[0] for k, v in values.items() if v and k in FILTER_FIELDS}}
+    kept = {
+        "queries": text if not filename else "",
+        "top": str(top),
+        **{k: v[0] for k, v in values.items() if v and k in FILTER_FIELDS},
+    }
     return render("batch.html", request, locale, user, result=result, form=kept, messages=messages)
 
 

@@ -124,9 +124,7 @@ async def auth_error_response(request: Request, exc: AuthError, keep_typed: bool
         )
     if _wants_html(request) and request.method == "GET":
         return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
-    return await error_response(
-        request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"}, keep_typed=keep_typed
-    )
+    return await error_response(request, 401, exc.code, headers={"WWW-Authenticate": "Bearer"}, keep_typed=keep_typed)
 
 
 def install(app: FastAPI) -> None:

@@ -17,12 +17,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from config.messages import LOCALES, known, pick_locale, translate
 from config.sources import source_name
 from search_api import labels
+from services.access import confined_to
 from services.auth import Principal
 
 HERE = Path(__file__).parent
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 labels.register(ENV)
 ENV.globals.update(language_name=labels.language_name, country_name=labels.country_name)
+ENV.globals["own_space"] = confined_to  # a confined account's path prefixes (its menu shows nothing else), or None
 LANG_COOKIE = "coidesk_lang"
 FLASH_PARAM = "done"  # after an action, the page it redirects to says what was done: ?done=<message key>
 

@@ -6,6 +6,10 @@ Levels, from most to least:
   applicants and documents, not interviews or notes;
 - ``location``: archivists — reference, division and the physical file's whereabouts, nothing about the applicant.
 Research assistants, data-protection officers and admins see no case (admins manage accounts only).
+
+Confined roles (people from outside the office's desks) reach nothing by default: an account whose every role
+is confined may only use the paths of its own space (``confined_to``); every other route answers 403 before it
+runs, so a route added later is closed to them without anyone having to remember it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,29 @@ from store.cases import Case, CaseRecords
 
 Level = Literal["full", "registration", "location"]
 _RANK = {"location": 1, "registration": 2, "full": 3}
+
+
+# role -> the path prefixes of its own space (pages first: the first one is the account's home page)
+CONFINED: dict[str, tuple[str, ...]] = {
+    "interpreter": ("/interpreter", "/api/interpreter"),
+    "researcher": ("/reading-room", "/api/reading-room"),
+}
+# what every signed-in account may reach: its own account, signing out, the interface language
+ANY_ACCOUNT = ("/logout", "/api/me", "/account", "/lang")
+
+
+def confined_to(p: Principal) -> tuple[str, ...] | None:
+    """The path prefixes an account confined to its own space may use, or None when it is not confined."""
+    if not p.roles or not p.roles <= CONFINED.keys():
+        return None
+    return tuple(prefix for role in sorted(p.roles) for prefix in CONFINED[role])
+
+
+def may_reach(p: Principal, path: str) -> bool:
+    allowed = confined_to(p)
+    if allowed is None:
+        return True
+    return any(path == a or path.startswith(a + "/") for a in allowed + ANY_ACCOUNT)
 
 
 def at_least(level: Level | None, needed: Level) -> bool:

@@ -148,7 +148,21 @@ def run_batch(
     return BatchResult(rows=rows, ok=len(rows) - failed, failed=failed)
 
 
-CSV_COLUMNS = ("line", "query", "label", "status", "error", "total", "rank", "id", "kind", "title", "source", "published", "snippet")
+CSV_COLUMNS = (
+    "line",
+    "query",
+    "label",
+    "status",
+    "error",
+    "total",
+    "rank",
+    "id",
+    "kind",
+    "title",
+    "source",
+    "published",
+    "snippet",
+)
 
 
 def batch_csv(result: BatchResult, error_text: dict[int, str]) -> Iterator[str]:

@@ -105,7 +105,9 @@ class ReportDesk:
         return [
             {
                 "username": u.username,
-                "display_name": f"{u.full_name} ({u.username})" if u.full_name and u.full_name != u.username else u.username,
+                "display_name": f"{u.full_name} ({u.username})"
+                if u.full_name and u.full_name != u.username
+                else u.username,
                 "roles": list(u.roles or []),
             }
             for u in self.accounts.list_users()

@@ -54,9 +54,7 @@ def clean_leftovers(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text)
 
 
-def query_spans(
-    d: Document, q: str | None, settings: Settings, vocabulary: Vocabulary | None
-) -> list[tuple[int, int]]:
+def query_spans(d: Document, q: str | None, settings: Settings, vocabulary: Vocabulary | None) -> list[tuple[int, int]]:
     if not q or not q.strip():
         return []
     try:

@@ -25,6 +25,8 @@ ROLES = (
     "secretary",
     "archivist",
     "civil_registrar",
+    "interpreter",  # of a contracted firm: sees only their own interview assignments (issue 18)
+    "researcher",  # accredited, of the history and archives mission: sees only files transferred to them (issue 23)
     "data_protection",
     "admin",
 )

@@ -19,16 +19,22 @@ def register_tables() -> None:
     """Import every module that declares tables so ``create_all`` sees them."""
     import store.accounts  # noqa: F401
     import store.actor_entries  # noqa: F401
+    import store.archive_stores  # noqa: F401
     import store.audit  # noqa: F401
     import store.cases  # noqa: F401
+    import store.civil_status  # noqa: F401
     import store.crawls  # noqa: F401
     import store.decisions  # noqa: F401
+    import store.interpreters  # noqa: F401
     import store.jobs  # noqa: F401
+    import store.missions  # noqa: F401
     import store.passages  # noqa: F401
     import store.places  # noqa: F401
     import store.pseudonyms  # noqa: F401
+    import store.registration  # noqa: F401
     import store.reports  # noqa: F401
     import store.thesaurus  # noqa: F401
+    import store.working_groups  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

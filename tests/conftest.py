@@ -99,6 +99,8 @@ STAFF: dict[str, tuple[list[str], str | None, bool]] = {
     "archivist": (["archivist"], None, False),
     "registrar": (["civil_registrar"], None, False),
     "dpo": (["data_protection"], None, False),
+    "interp": (["interpreter"], None, False),  # confined to their own assignments
+    "reader": (["researcher"], None, False),  # confined to the reading room
     "visitor": (["legal_consultant"], None, False),  # target of grants made by the matrix (never a subject)
     "fuzz_head": (["protection_officer"], "africa", True),  # schemathesis' account (may revoke its own tokens)
 }

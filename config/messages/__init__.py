@@ -1,6 +1,7 @@
 """The one catalogue of words, French first, English available, for every layer (pages, API errors, reports).
 
-``<locale>/LC_MESSAGES/coidesk.po`` holds one entry per message: the msgid is its key (``query_too_long``), the
+``<locale>/LC_MESSAGES/coidesk.po`` (and one ``coidesk-<area>.po`` beside it per feature area, e.g. the
+registration desk, merged into the same catalogue; a key defined twice is an error) holds one entry per message: the msgid is its key (``query_too_long``), the
 msgstr its text with ``{name}`` parameters; a translator edits it with any PO editor. Each file is compiled
 with Babel to a gettext ``.mo`` in memory when first read, so an edited catalogue needs no build step and no
 binary is committed. A text missing in English falls back to the French one; an unknown key comes back as is.
@@ -30,10 +31,25 @@ def po_file(locale: str) -> Path:
     return HERE / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def area_files(locale: str) -> list[Path]:
+    """The feature areas' catalogues, merged after the main one (``coidesk-<area>.po``)."""
+    return sorted(po_file(locale).parent.glob(f"{DOMAIN}-*.po"))
+
+
 def read_catalog(locale: str) -> Catalog:
-    """The ``.po`` as Babel reads it; a malformed file raises here."""
+    """The ``.po`` files as Babel reads them, merged; a malformed file or a key in two files raises here."""
     with po_file(locale).open("rb") as f:
-        return read_po(f, locale=locale, domain=DOMAIN, abort_invalid=True)
+        catalog = read_po(f, locale=locale, domain=DOMAIN, abort_invalid=True)
+    for path in area_files(locale):
+        with path.open("rb") as f:
+            area = read_po(f, locale=locale, domain=DOMAIN, abort_invalid=True)
+        for m in area:
+            if not m.id:
+                continue
+            if m.id in catalog:
+                raise ValueError(f"{path.name}: message {m.id!r} is already defined in another catalogue file")
+            catalog[m.id] = m
+    return catalog
 
 
 def compile_mo(locale: str) -> bytes:
