@@ -39,6 +39,9 @@ ROLE_ACCOUNTS: dict[str, tuple[str, str | None, bool]] = {
     "archives": ("archivist", None, False),
     "admin": ("admin", None, False),
     "dpo": ("data_protection", None, False),
+    "etatcivil": ("civil_registrar", None, False),
+    "interprete": ("interpreter", None, False),
+    "chercheur": ("researcher", None, False),
 }
 TOKEN_ACCOUNTS = ("cheffe", "redac")  # API tokens made before the server starts (users token NAME)
 
