@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.i18n import MESSAGES, translate
-from services.errors import AuthError, Forbidden, InvalidInput
+from services.errors import AuthError, Conflict, Forbidden, InvalidInput
 from store.documents import NotFound
 from store.index.errors import BadQuery, IndexBusy, IndexUnavailable
 
@@ -143,6 +143,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
         return await error_response(request, INPUT_STATUS.get(exc.code, 400), exc.code, exc.params)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return await error_response(request, 409, exc.code, exc.params)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:

@@ -111,3 +111,36 @@ def may_correct_enrichment(p: Principal) -> bool:
 def may_reveal(p: Principal) -> bool:
     """Who may see the real names behind a pseudonymised decision (its mapping, its original)."""
     return p.has("legal_consultant", "data_protection")
+
+
+# ---- registration desk, civil status, interpreters (issue 18) -----------------------------------------
+def may_keep_register(p: Principal) -> bool:
+    """The mail register of a division is kept by its secretaries (a secretary without a division keeps none)."""
+    return p.has("secretary") and bool(p.division)
+
+
+def may_request_completion(p: Principal, level: Level | None) -> bool:
+    """A completeness letter only for a case the user may see at registration level, from the desk."""
+    return p.has("secretary") and at_least(level, "registration")
+
+
+def may_read_acts(p: Principal, level: Level | None) -> bool:
+    """Civil-status data (acts, parents, places of birth): the civil registrar on grant, or full access."""
+    return at_least(level, "full") or (p.has("civil_registrar") and at_least(level, "registration"))
+
+
+def may_issue_acts(p: Principal, level: Level | None) -> bool:
+    """Drawing up, signing and issuing acts: only a civil registrar, on a case granted to them."""
+    return p.has("civil_registrar") and at_least(level, "registration")
+
+
+def may_manage_interpreters(p: Principal) -> bool:
+    """Firms and interpreters are kept by the secretaries and the division heads."""
+    return p.has("secretary") or (p.has("protection_officer") and p.heads_division)
+
+
+def may_schedule_interpreter(p: Principal, level: Level | None) -> bool:
+    """An interpreter is booked for a case's interview by its division's desk or by who handles the case."""
+    return (p.has("secretary") and at_least(level, "registration")) or (
+        p.has("protection_officer") and at_least(level, "full")
+    )

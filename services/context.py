@@ -13,6 +13,7 @@ from services.cases import CaseService
 from services.crawls import CrawlDesk
 from services.decisions import DecisionDesk
 from services.dense import DenseSearch
+from services.office_desk import OfficeDesk
 from services.places import PlaceDesk
 from services.reports import ReportDesk
 from services.thesaurus import ThesaurusDesk
@@ -60,12 +61,14 @@ class AppContext:
     history: HistoryRecords = field(init=False)  # search history, saved searches, alerts (issue 17)
     saved: SavedSearchRecords = field(init=False)
     notifications: NotificationRecords = field(init=False)
+    office: OfficeDesk = field(init=False)  # registration desk, civil status, interpreters (issue 18)
 
     def __post_init__(self) -> None:
         self.meaning = Meaning(self.dense)
         self.history = HistoryRecords(self.db, self.audit)
         self.saved = SavedSearchRecords(self.db)
         self.notifications = NotificationRecords(self.db, self.audit)
+        self.office = OfficeDesk.build(self.db, self.audit, self.cases, self.jobs, self.settings)
         self.indexer.listeners.append(
             lambda docs: self.notifications.enqueue((d.id, d.version, d.updated) for d in docs)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from store.documents import NotFound
 
-__all__ = ["AuthError", "Forbidden", "InvalidInput", "NotFound"]
+__all__ = ["AuthError", "Conflict", "Forbidden", "InvalidInput", "NotFound"]
 
 
 class AuthError(Exception):
@@ -26,6 +26,15 @@ class Forbidden(Exception):
 
 class InvalidInput(Exception):
     """A request that is well-formed but makes no sense (unknown role, weak password...)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class Conflict(Exception):
+    """The request contradicts the object's state (e.g. changing a signed civil-status act): 409."""
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
