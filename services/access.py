@@ -56,6 +56,8 @@ def case_level(records: CaseRecords, p: Principal, case: Case) -> Level | None:
     if p.has("protection_officer"):
         if case.assigned_officer_id == p.user_id or (p.heads_division and p.division == case.division):
             levels.append("full")
+        elif p.heads_division and p.division and _mutualised(records, p.division, case):
+            levels.append("full")  # a nationality the case's division mutualised to this head's division
     if p.has("legal_consultant", "civil_registrar") and records.has_active_grant(case.id, p.user_id, dt.date.today()):
         levels.append("full" if p.has("legal_consultant") else "registration")
     if p.has("secretary") and p.division == case.division:
@@ -80,7 +82,14 @@ def visible_case_ids(records: CaseRecords, p: Principal, needed: Level = "regist
     ids = records.ids_matching(officer, divisions, every=p.has("archivist") and at_least("location", needed))
     if p.has("legal_consultant") or (p.has("civil_registrar") and at_least("registration", needed)):
         ids.update(records.granted_case_ids(p.user_id, dt.date.today()))
+    if p.has("protection_officer") and p.heads_division and p.division:
+        ids.update(records.mutualised_ids(p.division))
     return frozenset(ids)
+
+
+def _mutualised(records: CaseRecords, division: str, case: Case) -> bool:
+    """Whether the case's division gave one of its applicants' nationalities to ``division`` (issue 23)."""
+    return case.division != division and bool(records.mutualised_ids(division, case.id))
 
 
 def may_create_case(p: Principal, division: str) -> bool:
@@ -89,8 +98,11 @@ def may_create_case(p: Principal, division: str) -> bool:
     )
 
 
-def may_assign(p: Principal, case: Case) -> bool:
-    """Who may assign an officer: the division head, or the division's secretaries at registration."""
+def may_assign(p: Principal, case: Case, records: CaseRecords | None = None) -> bool:
+    """Who may assign an officer: the division head, or the division's secretaries at registration; the head
+    of a division the case's nationality is mutualised to (``records`` given)."""
+    if p.has("protection_officer") and p.heads_division and p.division and p.division != case.division:
+        return _mutualised(records, p.division, case) if records is not None else False
     return p.division == case.division and ((p.has("protection_officer") and p.heads_division) or p.has("secretary"))
 
 

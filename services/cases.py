@@ -119,7 +119,7 @@ class CaseService:
         case, level = self._load(p, case_id, "case.update", "registration")
         values: dict[str, Any] = {}
         if change.assigned_officer is not None:
-            if not may_assign(p, case):
+            if not may_assign(p, case, self.records):
                 raise Forbidden("case_assign")
             values["assigned_officer_id"] = self._user_id(change.assigned_officer)
             if case.status == "registered":

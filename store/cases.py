@@ -10,7 +10,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Date, DateTime, ForeignKey, Index, Integer, String, Text, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.audit import AuditEntry, AuditLog
@@ -175,6 +188,25 @@ class CaseRecords:
             return set()
         with self.db.session() as s:
             return set(s.scalars(select(Case.id).where(or_(*conds))))
+
+    def mutualised_ids(self, division: str, case_id: str | None = None) -> set[str]:
+        """Cases another division mutualised to ``division``: registered there, with an applicant of one of the
+        nationalities it gave to ``division`` (``store/working_groups.py``); only ``case_id`` when given."""
+        from store.working_groups import mutualised_to
+
+        pairs = mutualised_to(self.db, division)
+        if not pairs:
+            return set()
+        stmt = (
+            select(Case.id)
+            .join(Applicant, Applicant.case_id == Case.id)
+            .where(or_(*(and_(Case.division == frm, Applicant.nationality == nat) for nat, frm in pairs)))
+            .distinct()
+        )
+        if case_id is not None:
+            stmt = stmt.where(Case.id == case_id)
+        with self.db.session() as s:
+            return set(s.scalars(stmt))
 
     def page(self, ids: Iterable[str], limit: int, offset: int) -> list[Case]:
         """Of these cases, the most recently registered first."""
@@ -353,6 +385,9 @@ class CaseRecords:
                 )
             )
             case.location_id, case.due_back, case.checked_out_to = to.id, due_back, checked_out_to
+            from store.archive_stores import release_place  # a file sent to another store leaves its shelf
+
+            release_place(s, case.id, to.id)
             self.audit.append(audit, s)
             return case
 
