@@ -45,6 +45,7 @@ from store.index.query import And, Cursor, Or, Term  # noqa: E402
 GOLD = ROOT / "tests" / "fixtures" / "search_eval" / "queries.json"
 CORPUS = ROOT / "demo" / "corpus"
 SYSTEMS = ("or", "all", "best", "dense", "hybrid")
+SPELLING: dict = {}  # the corpus dictionary of services/spelling.py, unless --no-spelling
 
 
 def ndcg(ranked: list[str], judgments: dict[str, int], k: int = 10) -> float:
@@ -81,7 +82,9 @@ def ranked(ctx: AppContext, q: dict, system: str) -> list[str]:
     params = SearchParams(q=q["query"], filters=filters, size=50, facets="none", expand=system != "or", match=match)
     params.published_from, params.published_to = dates.get("published_from"), dates.get("published_to")
     try:
-        query = dataclasses.replace(build_query(params, ctx.settings), highlight=False)
+        query = dataclasses.replace(
+            build_query(params, ctx.settings, spelling=SPELLING.get("dictionary")), highlight=False
+        )
     except BadQuery:
         return []
     if system == "or" and isinstance(query.tree, And):
@@ -106,6 +109,7 @@ def main() -> None:
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--data-dir", type=Path, help="keep (or reuse) the store, index and vectors here")
     ap.add_argument("--no-dense", action="store_true", help="lexical systems only (no embedding)")
+    ap.add_argument("--no-spelling", action="store_true", help="no correction of words no document holds")
     args = ap.parse_args()
     gold = json.loads(GOLD.read_text())["queries"]
     systems = tuple(s for s in SYSTEMS if not (args.no_dense and s in ("dense", "hybrid")))
@@ -131,6 +135,10 @@ def main() -> None:
                 done += n
                 print(f"\rembedded {done}/{pending} documents ({time.perf_counter() - t0:.0f} s)", end="", flush=True)
             print(f"\n{ctx.dense.index.size()} passages embedded")
+        if not args.no_spelling:
+            t0 = time.perf_counter()
+            SPELLING["dictionary"] = ctx.spelling.dictionary(wait=True)
+            print(f"spelling dictionary built in {time.perf_counter() - t0:.1f} s")
         ids = doc_ids(args.extra)
         table: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
         latency: dict[str, list[float]] = {}

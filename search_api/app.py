@@ -123,6 +123,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         for background in (loop, job_loop, enrich_loop, embed_loop, schedule, alert_loop):
             if background:
                 background.start()
+        if writer:
+            ctx.spelling.dictionary()  # starts building the spelling dictionary in the background
         try:
             yield
         finally:

@@ -167,6 +167,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationError)
     async def _model_validation(request: Request, exc: ValidationError) -> Response:
+        if exc.title.endswith("Out"):  # an answer the service built does not fit its model: our fault, not input
+            log.error("response model %s refused what a service built on %s", exc.title, request.url.path)
+            return await error_response(request, 500, "internal")
         return await error_response(request, 422, "validation")
 
     @app.exception_handler(RequestValidationError)

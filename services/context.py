@@ -16,6 +16,7 @@ from services.dense import DenseSearch
 from services.office_desk import OfficeDesk
 from services.places import PlaceDesk
 from services.reports import ReportDesk
+from services.spelling import Speller
 from services.thesaurus import ThesaurusDesk
 from services.verify import Verifier
 from services.verify_meaning import Meaning
@@ -62,6 +63,7 @@ class AppContext:
     saved: SavedSearchRecords = field(init=False)
     notifications: NotificationRecords = field(init=False)
     office: OfficeDesk = field(init=False)  # registration desk, civil status, interpreters (issue 18)
+    spelling: Speller = field(init=False)  # the searchable documents' own words (corrections, suggestions)
 
     def __post_init__(self) -> None:
         self.meaning = Meaning(self.dense)
@@ -69,6 +71,7 @@ class AppContext:
         self.saved = SavedSearchRecords(self.db)
         self.notifications = NotificationRecords(self.db, self.audit)
         self.office = OfficeDesk.build(self.db, self.audit, self.cases, self.jobs, self.settings)
+        self.spelling = Speller(self.store.public_signature, self.store.iter_public_texts)
         self.indexer.listeners.append(
             lambda docs: self.notifications.enqueue((d.id, d.version, d.updated) for d in docs)
         )

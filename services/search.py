@@ -17,6 +17,7 @@ from config.settings import Settings
 from services.best_match import best_match, drop_question_words, is_plain
 from services.expansion import Vocabulary, expand
 from services.hybrid import hybrid_search
+from services.spelling import Dictionary, respell, with_spelling
 from store.index.errors import BadQuery
 from store.index.query import (
     FACET_FIELDS,
@@ -104,6 +105,7 @@ def build_query(
     permission: Permission | None = None,
     highlight: bool = True,
     vocabulary: Vocabulary | None = None,
+    spelling: Dictionary | None = None,
 ) -> SearchQuery:
     limits = Limits(
         max_chars=settings.max_query_chars,
@@ -125,6 +127,9 @@ def build_query(
     if params.expand and params.q:
         expanded = expand(tree, vocabulary)
         tree, expansions = expanded.tree, tuple(expanded.also_searched)
+    if words_only and params.expand and spelling is not None:
+        tree, corrected = with_spelling(tree, spelling)
+        expansions += tuple(c for c in corrected if c not in expansions)
     all_words = None
     if plain and isinstance(tree, And):
         all_words = tree
@@ -190,6 +195,7 @@ def search_as(ctx: AppContext, user: Principal, params: SearchParams, highlight:
         ctx.cases.search_permission(user),
         highlight=highlight,
         vocabulary=ctx.thesaurus.vocabulary(),
+        spelling=ctx.spelling.dictionary(),
     )
     if query.semantic_text and query.sort == "relevance" and ctx.dense.available():
         found = hybrid_search(ctx.index, ctx.dense, query)
@@ -227,15 +233,15 @@ def locate_pages(ctx: AppContext, result: SearchResult) -> None:
 class Suggestion:
     """A way out of an empty result: what to change, and how many documents that would give."""
 
-    kind: str  # without_filters | closest | with_expansion | other_language
+    kind: str  # without_filters | closest | with_expansion | spelling
     total: int
     change: dict[str, str]  # parameters to set ("" removes one)
 
 
 def suggestions(ctx: AppContext, user: Principal, params: SearchParams) -> list[Suggestion]:
     """For a search that found nothing: the same words without filters or dates, ranked best match, or
-    with the thesaurus — each counted under the user's permission filter. (Spelling and the other language
-    are not suggested yet.)"""
+    with the thesaurus, or spelled as the documents spell it — each counted under the user's permission
+    filter. (The other language is not suggested yet: the thesaurus and the dense side already search it.)"""
     if not params.q:
         return []
     out: list[Suggestion] = []
@@ -257,6 +263,10 @@ def suggestions(ctx: AppContext, user: Principal, params: SearchParams) -> list[
         tries.append(("closest", dataclasses.replace(params, match="best"), {"match": "best"}))
     if not params.expand:
         tries.append(("with_expansion", dataclasses.replace(params, expand=True), {"expand": "1"}))
+    dictionary = ctx.spelling.dictionary()
+    respelled = respell(params.q, dictionary) if dictionary else params.q
+    if respelled != params.q:
+        tries.append(("spelling", dataclasses.replace(params, q=respelled), {"q": respelled}))
     for kind, p, change in tries:
         try:
             found = search_as(ctx, user, dataclasses.replace(p, size=1, facets="none"), highlight=False)

@@ -51,7 +51,7 @@ class BucketOut(BaseModel):
 
 
 class SuggestionOut(BaseModel):
-    kind: Literal["without_filters", "closest", "with_expansion", "other_language"]
+    kind: Literal["without_filters", "closest", "with_expansion", "spelling"]
     total: int
     change: dict[str, str]  # the parameters to set ("" removes one)
 

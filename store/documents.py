@@ -262,6 +262,33 @@ class DocumentStore:
             last = rows[-1].seq
             yield rows
 
+    def public_signature(self) -> tuple[int, int, str]:
+        """Count, newest row and newest change of the documents every searcher may find (not case documents):
+        what a vocabulary built from them depends on."""
+        with self.db.session() as s:
+            n, top, changed = s.execute(
+                select(func.count(), func.max(Document.seq), func.max(Document.updated)).where(
+                    Document.kind != "case_document"
+                )
+            ).one()
+        return int(n or 0), int(top or 0), str(changed or "")
+
+    def iter_public_texts(self, batch_size: int = 200) -> Iterator[list[str]]:
+        """Titles and texts of the documents every searcher may find, never case documents."""
+        last = 0
+        while True:
+            with self.db.session() as s:
+                rows = s.execute(
+                    select(Document.seq, Document.title, Document.text)
+                    .where(Document.seq > last, Document.kind != "case_document")
+                    .order_by(Document.seq)
+                    .limit(batch_size)
+                ).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [f"{title}\n{text}" for _, title, text in rows]
+
     # ---- enrichment -------------------------------------------------------------------------------
     def save_enrichment(self, doc_id: str, version: str, input_hash: str, payload: dict[str, Any]) -> None:
         """Store an enrichment and queue the document for reindexing, in one transaction."""
