@@ -102,7 +102,7 @@ class CivilStatusRecords:
                 .order_by(ProtectedPerson.id.desc())
                 .limit(limit)
             )
-            return [(p, a) for p, a in rows.tuples()]
+            return [(p, a) for p, a in rows]
 
     # ---- acts ------------------------------------------------------------------------------------
     def draw_up(

@@ -199,7 +199,7 @@ class InterpreterRecords:
             )
             if since is not None:
                 q = q.where(InterpreterAssignment.starts_at >= since)
-            return [(a, ref) for a, ref in s.execute(q).tuples()]
+            return [(a, ref) for a, ref in s.execute(q)]
 
     def assignments_for_case(self, case_id: str) -> list[InterpreterAssignment]:
         with self.db.session() as s:

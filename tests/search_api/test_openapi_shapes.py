@@ -26,6 +26,8 @@ DOWNLOADS = {
     "GET /api/harmonisation.csv",
     "GET /api/harmonisation/chart",
     "GET /api/export",
+    "GET /api/desk/mail/{mail_id}/letter",  # the completeness letter (PDF or HTML)
+    "GET /api/civil-status/acts/{act_id}/export",  # a civil-status act (PDF or HTML)
 }
 
 # Not converted yet: each still answers an untyped dict. Remove a line when its route gets a response model
