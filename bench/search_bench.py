@@ -4,7 +4,11 @@ Prints indexing docs/s, then p50/p95 latency of keyword, phrase, filtered, facet
 queries, through the raw engine and through GET /api/search (``coidesk serve`` in its own process on
 127.0.0.1, one keep-alive HTTP client).
 
-    python bench/search_bench.py [--docs 100000] [--queries 200]
+    python bench/search_bench.py [--docs 100000] [--queries 200] [--long [--extra ../shared/corpus-extra]]
+
+``--long``: real long documents instead of short synthetic ones — the texts of corpus-extra (decisions and
+reports, about 33,000 characters on average, up to a few hundred thousand), each copy with its paragraphs
+shuffled, so the cost of highlighting and snippets over long texts is measured.
 """
 
 from __future__ import annotations
@@ -105,6 +109,45 @@ def generate(n: int, seed: int = 42) -> list[IndexedDoc]:
     return docs
 
 
+def generate_long(n: int, extra: Path, seed: int = 7) -> list[IndexedDoc]:
+    import json
+
+    rng = random.Random(seed)
+    bases = []
+    for path in sorted(extra.rglob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        rec = json.loads(path.read_bytes())
+        text = str(rec.get("text") or rec.get("content") or "")
+        if len(text) > 2000:
+            paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+            bases.append((str(rec.get("title") or path.stem)[:300], paragraphs, rec.get("language") or "en"))
+    if not bases:
+        raise SystemExit(f"no long texts under {extra}")
+    docs = []
+    start = dt.date(2005, 1, 1)
+    for i in range(n):
+        title, paragraphs, lang = bases[i % len(bases)] if i < len(bases) else rng.choice(bases)
+        shuffled = paragraphs[:]
+        rng.shuffle(shuffled)
+        docs.append(
+            IndexedDoc(
+                id=f"{i:020x}",
+                seq=i + 1,
+                kind=rng.choice(["coi", "decision"]),
+                title=title,
+                text="\n\n".join(shuffled),
+                language=lang if lang in ("fr", "en") else "en",
+                countries=rng.sample(COUNTRIES, rng.choice([1, 1, 2])),
+                source=rng.choice(SOURCES),
+                doc_type=rng.choice(DOC_TYPES),
+                published=start + dt.timedelta(days=rng.randrange(7600)),
+                added=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
+            )
+        )
+    return docs
+
+
 QUERIES = {
     "keyword": [("Darfour", {}), ("asile", {}), ("detention", {}), ("Taliban", {}), ("réfugiés", {}), ("torture", {})],
     "phrase": [('"groupe social"', {}), ('"armed conflict"', {}), ('"droit d\'asile"', {}), ('"security forces"', {})],
@@ -135,18 +178,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--long", action="store_true", help="real long documents (corpus-extra, paragraphs shuffled)")
+    ap.add_argument("--extra", type=Path, default=ROOT.parent / "shared" / "corpus-extra")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), _env_file=None)  # type: ignore[call-arg]
         ctx = AppContext.open(settings)
         t0 = time.perf_counter()
-        docs = generate(args.docs)
+        docs = generate_long(args.docs, args.extra) if args.long else generate(args.docs)
         gen_s = time.perf_counter() - t0
+        chars = [len(d.text) for d in docs]
         t0 = time.perf_counter()
         ctx.index.rebuild(None, (docs[i : i + 5000] for i in range(0, len(docs), 5000)))
         index_s = time.perf_counter() - t0
-        print(f"documents: {args.docs}  (generated in {gen_s:.1f} s)")
+        print(
+            f"documents: {args.docs} {'long (corpus-extra, shuffled)' if args.long else 'short synthetic'}, "
+            f"{statistics.mean(chars):,.0f} characters on average, max {max(chars):,}  (made in {gen_s:.1f} s)"
+        )
         print(f"indexing: {args.docs / index_s:,.0f} docs/s  ({index_s:.1f} s, embedded engine, analysis included)")
 
         cases = {

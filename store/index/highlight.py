@@ -24,8 +24,7 @@ MAX_SPANS = 400
 
 
 def _fold_table() -> dict[int, str]:
-    """A length-preserving fold: each accented Latin letter to its one ASCII letter ("é" -> "e"), so
-    offsets found in the folded text are offsets in the text."""
+    """Each accented Latin letter to its one ASCII letter ("é" -> "e"): the scanner's character classes."""
     table: dict[int, str] = {}
     for code in range(0xC0, 0x250):
         folded = fold(chr(code))
@@ -35,13 +34,15 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_VARIANTS: dict[str, str] = {}  # ASCII letter -> the letters that fold to it ("e" -> "eéèêë…")
+for _code, _letter in _FOLD.items():
+    _VARIANTS[_letter] = _VARIANTS.get(_letter, _letter) + chr(_code)
+SNIPPET_SPANS = 48  # matches enough to choose three fragments; the scan stops there, however long the text
 
 
-def fold_same_length(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    folded = text.translate(_FOLD).lower()
-    return folded if len(folded) == len(text) else text.lower()
+def _accent_blind(prefix: str) -> str:
+    """A pattern matching ``prefix`` (folded) in raw text, whatever its accents (case is left to re.I)."""
+    return "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in prefix)
 
 
 @dataclass
@@ -57,8 +58,9 @@ class Matcher:
         if self._scan is None:
             long = {p for p in self.prefixes if len(p) >= 3}
             chosen = long or self.prefixes  # two-letter words only when the query has nothing longer
-            alternatives = sorted((re.escape(p) for p in chosen if p), key=len, reverse=True)
-            self._scan = re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+            alternatives = [_accent_blind(p) for p in sorted((p for p in chosen if p), key=len, reverse=True)]
+            # over the raw text (no folded copy of it to make): accents by character classes, case by re.I
+            self._scan = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
         return self._scan
 
     def empty(self) -> bool:
@@ -112,9 +114,11 @@ def match_spans(
     chain = chain_for_language(language)
     scope = text[:scan_chars]
     seen = -1
-    for candidate in matcher.scanner().finditer(fold_same_length(scope)):
+    for candidate in matcher.scanner().finditer(scope):
         start = candidate.start()
-        while start > 0 and start > candidate.start() - 30 and (scope[start - 1].isalnum() or scope[start - 1] in ".'’"):
+        while (
+            start > 0 and start > candidate.start() - 30 and (scope[start - 1].isalnum() or scope[start - 1] in ".'’")
+        ):
             start -= 1  # back to the start of the token ("l'excision")
         token = TOKEN_RE.match(scope, start)
         if token is None or token.start() <= seen:
@@ -131,7 +135,7 @@ def snippets(text: str, language: str | None, matcher: Matcher) -> list[str]:
     """Up to three escaped fragments around the densest matches, or the opening of the text."""
     if not text:
         return []
-    spans = match_spans(text, language, matcher)
+    spans = match_spans(text, language, matcher, limit=SNIPPET_SPANS)
     if not spans:
         return [_fragment(text, 0, min(len(text), FRAGMENT_CHARS), [])]
     fragments: list[tuple[int, int, list[tuple[int, int]]]] = []
