@@ -40,6 +40,20 @@ for _code, _letter in _FOLD.items():
 SNIPPET_SPANS = 48  # matches enough to choose three fragments; the scan stops there, however long the text
 
 
+def _prefix_pattern(prefixes: set[str]) -> str:
+    """One pattern for the word starts of ``prefixes``, over the raw text (no folded copy of it is made):
+    accents by character classes, case by re.I, and the alternatives grouped by their first letter so that
+    each word of the text tries only the prefixes that can start it (Python's re does not factor them)."""
+    by_first: dict[str, list[str]] = {}
+    for p in sorted(prefixes, key=len, reverse=True):
+        by_first.setdefault(p[0], []).append(_accent_blind(p[1:]))
+    firsts = "".join(_VARIANTS.get(f, f) for f in sorted(by_first))
+    # a pattern that starts with one character class lets re skip, in C, every character no prefix starts
+    # with; then "not inside a word" (the \b before it) and the prefixes of that first letter
+    groups = [f"(?<=[{re.escape(_VARIANTS.get(f, f))}])(?:{'|'.join(rests)})" for f, rests in sorted(by_first.items())]
+    return f"[{re.escape(firsts)}]" + r"(?<!\w.)(?:" + "|".join(groups) + ")"
+
+
 def _accent_blind(prefix: str) -> str:
     """A pattern matching ``prefix`` (folded) in raw text, whatever its accents (case is left to re.I)."""
     return "".join(f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in prefix)
@@ -58,9 +72,7 @@ class Matcher:
         if self._scan is None:
             long = {p for p in self.prefixes if len(p) >= 3}
             chosen = long or self.prefixes  # two-letter words only when the query has nothing longer
-            alternatives = [_accent_blind(p) for p in sorted((p for p in chosen if p), key=len, reverse=True)]
-            # over the raw text (no folded copy of it to make): accents by character classes, case by re.I
-            self._scan = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+            self._scan = re.compile(_prefix_pattern({p for p in chosen if p}), re.IGNORECASE)
         return self._scan
 
     def empty(self) -> bool:
