@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli import demo_archives, demo_desk
+from cli.common import operator
 from config.settings import get_settings
 from services.auth import Principal
 from services.case_inputs import ApplicantIn, CaseIn, LocationIn, MovementIn
@@ -72,7 +73,7 @@ def create(
     """Create an account (the first admin: ``coidesk users create alice --admin``)."""
     roles = list(role or []) + (["admin"] if admin else [])
     with _context() as ctx:
-        ctx.accounts.create_user(username, _password(password_stdin), roles, full_name, division, head, _operator())
+        ctx.accounts.create_user(username, _password(password_stdin), roles, full_name, division, head, operator())
         console.print(f"[green]Compte créé / account created:[/green] {username} ({', '.join(roles)})")
 
 
@@ -118,15 +119,8 @@ def unlock(username: str) -> None:
     """Forget an account's failed logins (after checking with its owner that the attempts were theirs)."""
     with _context() as ctx:
         _user(ctx, username)
-        n = ctx.accounts.unlock(_operator(), username)
+        n = ctx.accounts.unlock(operator(), username)
         console.print(f"{username}: {n} échec(s) effacé(s) / failure(s) cleared")
-
-
-def _operator() -> str:
-    """Who ran the command, for the audit trail (the operating-system account)."""
-    import getpass
-
-    return f"cli:{getpass.getuser()}"[:64]
 
 
 @users.command("token")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cli.common import operator, progress_bar
 from config.settings import get_settings
 from services.context import AppContext
 from store.audit import AuditEntry
@@ -23,18 +23,6 @@ KeysOption = Annotated[
 ]
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    )
-
-
-def _operator() -> str:
-    import getpass
-
-    return f"cli:{getpass.getuser()}"[:64]
-
-
 def backup_command(
     dest: Annotated[Path, typer.Argument(help="Nouveau dossier de sauvegarde / a new backup folder")],
     keys: KeysOption = None,
@@ -43,7 +31,7 @@ def backup_command(
     """Sauvegarde cohérente pendant que le serveur tourne / a consistent backup while the server runs."""
     try:
         if check:
-            with _progress() as progress:
+            with progress_bar() as progress:
                 task = progress.add_task("Vérification / checking", total=None)
                 report = verify(dest, keys, progress=lambda n: progress.advance(task, n))
             for problem in report.problems:
@@ -56,7 +44,7 @@ def backup_command(
             err.print("[red]--keys DOSSIER est requis : les clés sont gardées à part / the keys are kept apart[/red]")
             raise typer.Exit(2)
         settings = get_settings()
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Sauvegarde / backup", total=count_files(settings))
             report = backup(settings, dest, keys, progress=lambda n: progress.advance(task, n))
     except BackupError as exc:
@@ -64,7 +52,7 @@ def backup_command(
         raise typer.Exit(2) from exc
     ctx = AppContext.open(settings)
     try:  # a backup copies every case: the audit trail says who took one
-        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.made", subject=dest.resolve().name[:64])])
+        ctx.audit.append([AuditEntry(actor=operator(), action="backup.made", subject=dest.resolve().name[:64])])
     finally:
         ctx.close()
     console.print(
@@ -83,7 +71,7 @@ def restore_command(
         raise typer.Exit(2)
     settings = get_settings()
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Vérification / checking", total=None)
             report = restore(src, keys, settings, progress=lambda n: progress.advance(task, n))
     except BackupError as exc:
@@ -91,11 +79,11 @@ def restore_command(
         raise typer.Exit(2) from exc
     ctx = AppContext.open(settings)
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Réindexation", total=ctx.store.count())
             n = ctx.indexer.reindex(progress=lambda k: progress.advance(task, k))
         chain = ctx.audit.verify()
-        ctx.audit.append([AuditEntry(actor=_operator(), action="backup.restored", subject=src.resolve().name[:64])])
+        ctx.audit.append([AuditEntry(actor=operator(), action="backup.restored", subject=src.resolve().name[:64])])
     finally:
         ctx.close()
     if not chain.ok:

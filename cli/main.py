@@ -9,10 +9,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cli import accounts, backups
+from cli.common import progress_bar
 from config.settings import get_settings
 from config.sources import source_name
 from ingest.pipeline import count_files, ingest_corpus
@@ -36,23 +37,12 @@ def _setup_logging(verbose: bool = False) -> None:
     )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
-
-
 def _drain(ctx: AppContext) -> None:
     """Index what is queued; if the server holds the writer, wait for it to catch up."""
     pending = ctx.store.pending_count()
     if not pending:
         return
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Indexation", total=pending)
         try:
             ctx.indexer.drain(progress=lambda n: progress.advance(task, n))
@@ -88,7 +78,7 @@ def ingest(
         if not paths:
             return
         total = count_files(paths)
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Import", total=total)
             report = ingest_corpus(ctx.store, paths, user, progress=lambda _name: progress.advance(task))
         _drain(ctx)
@@ -135,7 +125,7 @@ def _upload_files(ctx: AppContext, paths: list[Path], fields: Any, options: Any,
     if requeued:  # a previous run was killed mid-batch: its unfinished files are picked up again
         console.print(f"repris / picked up again: {requeued}")
     ids = []
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Archivage / archiving", total=len(files))
         for f in files:
             ids.append(submit(ctx.store, ctx.jobs, f.read_bytes(), f.name, user, fields, options=options))
@@ -245,7 +235,7 @@ def decisions() -> None:
     _setup_logging()
     ctx = AppContext.open(get_settings())
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Structure des décisions / decision structure", total=None)
             h = ctx.decisions.harmonisation(Selection())
             progress.update(task, total=h["total"], completed=h["total"])
@@ -320,7 +310,7 @@ def enrich(
     _setup_logging()
     ctx = AppContext.open(get_settings())
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Enrichissement", total=None)
             report = enrich_documents(
                 ctx.store,
@@ -345,7 +335,7 @@ def reindex() -> None:
     ctx = AppContext.open(get_settings())
     try:
         total = ctx.store.count()
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Réindexation", total=total)
             try:
                 n = ctx.indexer.reindex(progress=lambda k: progress.advance(task, k))
@@ -413,7 +403,7 @@ def embed() -> None:
     try:
         pending = ctx.dense.passages.pending_count(MODEL)
         done = 0
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Plongements / embeddings (documents)", total=pending)
             while n := embed_pending(ctx.store, ctx.dense.passages, ctx.dense.embedder, limit=4):
                 done += n
