@@ -491,38 +491,40 @@ class ArchiveDesk:
             raise Forbidden("room_researchers_only")
 
     @staticmethod
-    def _room_file(t: Transfer, c: Case, today: dt.date) -> RoomFile:
+    def _room_file(case_id: str, reference: str, day: dt.date, categories: list[str], today: dt.date) -> RoomFile:
         return RoomFile(
-            case_id=c.id,
-            reference=c.reference,
-            communicable_on=t.communicable_on.isoformat(),
-            communicable=t.communicable_on <= today,
-            articles=[COMMUNICABILITY[k].article for k in t.categories if k in COMMUNICABILITY],
+            case_id=case_id,
+            reference=reference,
+            communicable_on=day.isoformat(),
+            communicable=day <= today,
+            articles=[COMMUNICABILITY[k].article for k in categories if k in COMMUNICABILITY],
         )
 
     def room(self, p: Principal, limit: int = 500, offset: int = 0) -> list[RoomFile]:
         """The files transferred to this researcher (and only those), each shown audited."""
         self._researcher(p)
         today = dt.date.today()
-        rows = self.records.transfers_to(p.user_id)[offset : offset + limit]
-        self.audit.append([AuditEntry(p.username, "room.list", c.id) for _, c in rows])
-        return [self._room_file(t, c, today) for t, c in rows]
+        rows = self.records.transfers_to(p.user_id, limit, offset)
+        self.audit.append([AuditEntry(p.username, "room.list", case_id) for case_id, *_ in rows])
+        return [self._room_file(*row, today) for row in rows]
 
     def check(self, p: Principal, data: CheckIn, today: dt.date | None = None) -> CheckOut:
         """For a researcher's list of files: which are communicable today, which not yet (and when), which are
-        not theirs. One audit record per file of theirs."""
+        not theirs."""
         self._researcher(p)
         day = today or dt.date.today()
-        mine = {c.reference: (t, c) for t, c in self.records.transfers_to(p.user_id)}
+        mine = {ref: (case_id, on) for case_id, ref, on, _ in self.records.transfers_to(p.user_id)}
         ok, later, absent = [], {}, []
         for ref in dict.fromkeys(data.references):
             if ref not in mine:
                 absent.append(ref)
-            elif mine[ref][0].communicable_on <= day:
+            elif mine[ref][1] <= day:
                 ok.append(ref)
             else:
-                later[ref] = mine[ref][0].communicable_on.isoformat()
-        self.audit.append([AuditEntry(p.username, "room.check", mine[r][1].id) for r in [*ok, *later]])
+                later[ref] = mine[ref][1].isoformat()
+        # the check shows the researcher the dates of their own transfers, nothing of the files: one record per
+        # check (how many files); opening a file and listing them are audited file by file
+        self.audit.append([AuditEntry(p.username, "room.check", subject=f"{len(ok) + len(later)} files")])
         return CheckOut(communicable=ok, not_yet=later, not_transferred=absent)
 
     def room_file(self, p: Principal, case_id: str) -> RoomFileDetail:
@@ -537,7 +539,7 @@ class ArchiveDesk:
         if t.communicable_on > today:
             self.audit.append([AuditEntry(p.username, "room.file.view", case.id, outcome="denied")])
             raise Forbidden("room_not_communicable")
-        base = self._room_file(t, case, today)
+        base = self._room_file(case.id, case.reference, t.communicable_on, list(t.categories), today)
         detail = RoomFileDetail(
             **base.model_dump(),
             registered_on=case.registered_on.isoformat(),

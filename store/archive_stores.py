@@ -11,7 +11,7 @@ and sets ``Case.location_id`` in the same unit of work: a file is never in two p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -26,10 +26,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    delete,
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -62,6 +62,9 @@ class Shelf(Base):
     store_id: Mapped[int] = mapped_column(Integer, ForeignKey("archive_stores.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     capacity: Mapped[int] = mapped_column(Integer)  # how many files it holds
+    # how many files have their place here: kept by the same unit of work that writes or removes a place
+    # (a conditional UPDATE, so two integrations racing for the last place cannot both win)
+    used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class FilePlace(Base):
@@ -162,29 +165,27 @@ class ArchiveRecords:
 
     def shelves(self, store_id: int) -> list[tuple[Shelf, int]]:
         """The store's shelves with how many files each holds."""
-        used = select(FilePlace.shelf_id, func.count().label("n")).group_by(FilePlace.shelf_id).subquery()
         with self.db.session() as s:
-            rows = s.execute(
-                select(Shelf, func.coalesce(used.c.n, 0))
-                .outerjoin(used, used.c.shelf_id == Shelf.id)
-                .where(Shelf.store_id == store_id)
-                .order_by(Shelf.code)
-            ).all()
-            return [(sh, int(n)) for sh, n in rows]
+            rows = s.scalars(select(Shelf).where(Shelf.store_id == store_id).order_by(Shelf.code))
+            return [(sh, sh.used) for sh in rows]
 
     def occupancy(self) -> dict[int, tuple[int, int]]:
-        """store id: (files placed, capacity), for every store (one grouped query each way)."""
+        """store id: (files placed, capacity), for every store: a sum over the shelves, not a count of files."""
         with self.db.session() as s:
-            cap = dict(s.execute(select(Shelf.store_id, func.sum(Shelf.capacity)).group_by(Shelf.store_id)).all())
-            used = dict(
-                s.execute(
-                    select(Shelf.store_id, func.count(FilePlace.case_id))
-                    .join(FilePlace, FilePlace.shelf_id == Shelf.id)
-                    .group_by(Shelf.store_id)
+            sums = {
+                sid: (int(used or 0), int(cap or 0))
+                for sid, used, cap in s.execute(
+                    select(Shelf.store_id, func.sum(Shelf.used), func.sum(Shelf.capacity)).group_by(Shelf.store_id)
                 ).all()
-            )
+            }
             ids = s.scalars(select(ArchiveStore.id)).all()
-        return {i: (int(used.get(i, 0)), int(cap.get(i, 0) or 0)) for i in ids}
+        return {i: sums.get(i, (0, 0)) for i in ids}
+
+    def recount(self) -> None:
+        """Set every shelf's ``used`` from its places (after a bulk load)."""
+        with self.db.session() as s:
+            counts = select(func.count()).select_from(FilePlace).where(FilePlace.shelf_id == Shelf.id).scalar_subquery()
+            s.execute(update(Shelf).values(used=counts))
 
     def place_of(self, case_id: str) -> tuple[Shelf, ArchiveStore] | None:
         with self.db.session() as s:
@@ -206,13 +207,21 @@ class ArchiveRecords:
         """Put the file on ``shelf``: its place, its movement to the store and its location in one unit of
         work. Raises ``ShelfFull`` (nothing written) when the shelf is full."""
         with self.db.session() as s:
-            s.execute(select(Shelf.id).where(Shelf.id == shelf.id).with_for_update())  # PostgreSQL: one at a time
-            s.execute(delete(FilePlace).where(FilePlace.case_id == case_id))
-            s.add(FilePlace(case_id=case_id, shelf_id=shelf.id, placed_by=by))
-            s.flush()  # the write comes first: on SQLite it takes the write lock before the count
-            n = s.scalar(select(func.count()).select_from(FilePlace).where(FilePlace.shelf_id == shelf.id)) or 0
-            if n > shelf.capacity:
-                raise ShelfFull(shelf.code)
+            prev = s.get(FilePlace, case_id)
+            if prev is None or prev.shelf_id != shelf.id:
+                taken = s.execute(
+                    update(Shelf)
+                    .where(Shelf.id == shelf.id, Shelf.used < Shelf.capacity)
+                    .values(used=Shelf.used + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                if taken.rowcount == 0:  # type: ignore[attr-defined]
+                    raise ShelfFull(shelf.code)
+                if prev is None:
+                    s.add(FilePlace(case_id=case_id, shelf_id=shelf.id, placed_by=by))
+                else:
+                    _leave(s, prev.shelf_id)
+                    prev.shelf_id, prev.placed_by, prev.placed_at = shelf.id, by, utcnow()
             case = s.get(Case, case_id)
             assert case is not None
             if case.location_id != location.id or case.checked_out_to:
@@ -283,16 +292,22 @@ class ArchiveRecords:
             self.audit.append(audit, s)
             return row
 
-    def transfers_to(self, researcher_id: int) -> list[tuple[Transfer, Case]]:
+    def transfers_to(
+        self, researcher_id: int, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[str, str, dt.date, list[str]]]:
+        """(case id, reference, communicable on, categories) of the files transferred to this researcher,
+        by reference (plain rows: a researcher's list runs to tens of thousands)."""
+        stmt = (
+            select(Transfer.case_id, Case.reference, Transfer.communicable_on, Transfer.categories)
+            .join(Case, Case.id == Transfer.case_id)
+            .where(Transfer.researcher_id == researcher_id, Transfer.revoked_at.is_(None))
+            .order_by(Case.reference)
+            .offset(offset)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
         with self.db.session() as s:
-            return list(
-                s.execute(
-                    select(Transfer, Case)
-                    .join(Case, Case.id == Transfer.case_id)
-                    .where(Transfer.researcher_id == researcher_id, Transfer.revoked_at.is_(None))
-                    .order_by(Case.reference)
-                ).all()
-            )
+            return [(a, b, c, list(d or [])) for a, b, c, d in s.execute(stmt).all()]
 
     def transfer_of(self, researcher_id: int, case_id: str) -> Transfer | None:
         with self.db.session() as s:
@@ -347,10 +362,49 @@ def release_place(s: Session, case_id: str, to_location_id: int) -> None:
         .where(FilePlace.case_id == case_id, ArchiveStore.location_id == to_location_id)
     )
     if s.scalars(keep).first() is None:
-        s.execute(delete(FilePlace).where(FilePlace.case_id == case_id))
+        place = s.get(FilePlace, case_id)
+        if place is not None:
+            _leave(s, place.shelf_id)
+            s.delete(place)
 
 
-def bulk_places(db: Database, rows: Iterable[dict[str, Any]]) -> None:
-    """For the bench: file places inserted in bulk (case_id, shelf_id, placed_by, placed_at)."""
+def _leave(s: Session, shelf_id: int) -> None:
+    s.execute(
+        update(Shelf)
+        .where(Shelf.id == shelf_id)
+        .values(used=Shelf.used - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# ---- bulk loads (bench/archives_bench.py, a migration of an existing archive) ---------------------------------
+def bulk_load(db: Database, cases: Sequence[dict[str, Any]], places: Sequence[dict[str, Any]]) -> None:
+    """Cases and their places inserted in bulk; call ``ArchiveRecords.recount`` once after the last batch."""
     with db.session() as s:
-        s.execute(insert(FilePlace), list(rows))
+        if cases:
+            s.execute(insert(Case), list(cases))
+        if places:
+            s.execute(insert(FilePlace), list(places))
+
+
+def bulk_transfers(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    with db.session() as s:
+        s.execute(insert(Transfer), list(rows))
+
+
+def shelf_locations(db: Database) -> list[tuple[int, int, int]]:
+    """(shelf id, store id, location id) of every shelf."""
+    with db.session() as s:
+        return [
+            (a, b, c)
+            for a, b, c in s.execute(
+                select(Shelf.id, ArchiveStore.id, ArchiveStore.location_id)
+                .join(ArchiveStore, ArchiveStore.id == Shelf.store_id)
+                .order_by(Shelf.id)
+            ).all()
+        ]
+
+
+def place_count(db: Database) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(FilePlace)) or 0)

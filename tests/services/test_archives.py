@@ -363,3 +363,34 @@ def test_mutualised_nationalities_route_those_cases_to_the_other_division_and_no
     (row,) = desk.mutualisations(p["sec"])
     desk.remove_mutualisation(p["admin"], row.id)
     assert visible_case_ids(records, p["head_eu"], "location") == frozenset()
+
+
+def test_integrations_racing_for_the_last_places_never_overfill_a_shelf(world: World) -> None:
+    """Four files sent at once to a shelf with two places left: exactly two are placed, the counter agrees."""
+    import threading
+
+    from store.archive_stores import ArchiveRecords, place_count
+
+    desk = archive_desk(world.ctx)
+    store_id, shelves = _store(world, "MAG-R", ("R1", 2))
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def send(ref: str) -> None:
+        barrier.wait()
+        try:
+            desk.integrate(world.p["arch"], IntegrationIn(reference=ref, shelf_id=shelves["R1"]))
+            outcomes.append("placed")
+        except InvalidInput as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=send, args=(ref,)) for ref in ("F-1", "F-2", "F-3", "F-4")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["arch_shelf_full", "arch_shelf_full", "placed", "placed"]
+    assert [s.used for s in desk.store(world.p["arch"], store_id).shelves] == [2]
+    assert place_count(world.ctx.db) == 2
+    ArchiveRecords(world.ctx.db, world.ctx.audit).recount()  # the counter was right: recounting changes nothing
+    assert [s.used for s in desk.store(world.p["arch"], store_id).shelves] == [2]

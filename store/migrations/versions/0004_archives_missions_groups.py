@@ -165,6 +165,7 @@ def upgrade() -> None:
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("used", sa.Integer(), nullable=False, server_default="0"),
         sa.ForeignKeyConstraint(
             ["store_id"],
             ["archive_stores.id"],
