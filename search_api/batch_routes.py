@@ -17,6 +17,7 @@ from services.context import AppContext
 from services.errors import InvalidInput
 from services.search import SearchParams
 from store.index.query import FILTER_FIELDS
+from store.models import MAX_ROW_ID
 
 router = APIRouter()
 Ctx = Annotated[AppContext, Depends(ctx_of)]
@@ -139,7 +140,7 @@ def api_export(
     user: CurrentUser,
     c: Ctx,
     format: Annotated[Literal["csv", "jsonl"], Query(description="csv: metadata; jsonl: metadata and text")] = "csv",
-    max_rows: Annotated[int | None, Query(ge=1, description="at most this many (the office's ceiling applies)")] = None,
+    max_rows: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="at most this many (the office's ceiling applies)")] = None,
 ) -> StreamingResponse:
     """Every document of a search (the search page's parameters), streamed; ``X-Total-Count`` says how many
     rows will come (for a progress bar), ``X-Export-Order`` in which order, ``X-Export-Truncated`` whether the

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, field_validator
 from config.archives import COMMUNICABILITY, HUMIDITY_RANGE, TEMPERATURE_RANGE, communicable_on
 from services.auth import Principal
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.fields import RowRef
 from store.accounts import AccountRecords
 from store.archive_stores import ArchiveRecords, ArchiveStore, ShelfFull, Transfer
 from store.audit import AuditEntry, AuditLog
@@ -52,7 +53,7 @@ class ShelfIn(BaseModel):
 
 class IntegrationIn(BaseModel):
     reference: str = Field(min_length=1, max_length=64)  # the office's file reference
-    shelf_id: int = Field(ge=1, le=2**31 - 1)
+    shelf_id: RowRef
     reason: str = Field(default="", max_length=500)
 
 

@@ -18,6 +18,7 @@ from services.access import may_manage_interpreters, may_schedule_interpreter
 from services.auth import Principal
 from services.desk_gate import CaseGate
 from services.errors import Conflict, Forbidden, InvalidInput
+from services.fields import RowRef
 from store.accounts import AccountRecords
 from store.audit import AuditEntry
 from store.interpreters import Interpreter, InterpreterAssignment, InterpreterRecords
@@ -33,7 +34,7 @@ class FirmIn(BaseModel):
 
 
 class InterpreterIn(BaseModel):
-    firm_id: int
+    firm_id: RowRef
     full_name: str = Field(min_length=1, max_length=200)
     username: str | None = Field(default=None, max_length=64, description="their coidesk account (interpreter role)")
     languages: list[str] = Field(min_length=1, max_length=20, description="language codes: ar, ti, ps, fa...")
@@ -50,7 +51,7 @@ class InterpreterIn(BaseModel):
 
 
 class AssignmentIn(BaseModel):
-    interpreter_id: int
+    interpreter_id: RowRef
     language: str = Field(min_length=1, max_length=32)
     starts_at: dt.datetime
     place: str = Field(min_length=1, max_length=200)
@@ -58,7 +59,7 @@ class AssignmentIn(BaseModel):
 
 
 class ConflictIn(BaseModel):
-    interpreter_id: int
+    interpreter_id: RowRef
     reason: str = Field(default="", max_length=1000)
 
 

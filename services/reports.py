@@ -22,8 +22,9 @@ from reports.model import Block, ReportDocument, Section
 from services.auth import Accounts, Principal
 from services.citation import euaa_bibliography, euaa_footnote, long_date
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.fields import RowRef
 from store.documents import DocumentStore
-from store.models import MAX_ROW_ID, Document
+from store.models import Document
 from store.reports import Report, ReportCitation, ReportParts, ReportRecords
 
 
@@ -74,7 +75,7 @@ class SectionIn(BaseModel):
 
 
 class PassageIn(BaseModel):
-    section_id: int = Field(ge=1, le=MAX_ROW_ID)
+    section_id: RowRef
     document_id: str = Field(pattern=r"^[0-9a-f]{20}$")
     quote: str = Field(min_length=3, max_length=5000)  # the passage as read (whitespace may differ)
     mode: Literal["quote", "paraphrase"] = "quote"

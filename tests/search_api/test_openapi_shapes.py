@@ -88,3 +88,37 @@ def test_models_show_their_fields(spec: dict[str, Any]) -> None:
     assert {"sections", "comments", "methodology"} <= set(schemas["ReportPublic"]["properties"])
     assert {"fields", "grounds", "cites", "cited_by"} <= set(schemas["DecisionStructure"]["properties"])
     assert "from" in schemas["MovementOut"]["properties"]  # the JSON key, not the Python name
+
+
+def _unbounded_integers(schema: dict[str, Any], schemas: dict[str, Any], where: str, seen: set[str]) -> list[str]:
+    """Integers (or lists of integers) in a request schema without a maximum, following references."""
+    out: list[str] = []
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.split("/")[-1]
+        if name not in seen:
+            seen.add(name)
+            out += _unbounded_integers(schemas[name], schemas, name, seen)
+        return out
+    for alt in schema.get("anyOf", []) + schema.get("allOf", []) + schema.get("oneOf", []):
+        out += _unbounded_integers(alt, schemas, where, seen)
+    if schema.get("type") == "integer" and "maximum" not in schema and "exclusiveMaximum" not in schema:
+        out.append(where)
+    if "items" in schema:
+        out += _unbounded_integers(schema["items"], schemas, where + "[]", seen)
+    for prop, sub in schema.get("properties", {}).items():
+        out += _unbounded_integers(sub, schemas, f"{where}.{prop}", seen)
+    return out
+
+
+def test_every_integer_a_client_sends_is_bounded(spec: dict[str, Any]) -> None:
+    """An id of 2**63 in a body once reached SQLite and answered 500 (OverflowError): every integer parameter
+    and body field carries a maximum, so absurd numbers are a 422 before any query runs — whatever the route."""
+    schemas = spec["components"]["schemas"]
+    unbounded: list[str] = []
+    for name, op in _operations(spec).items():
+        for p in op.get("parameters", []):
+            unbounded += [f"{name} {p['in']}:{w}" for w in _unbounded_integers(p["schema"], schemas, p["name"], set())]
+        for content in op.get("requestBody", {}).get("content", {}).values():
+            unbounded += [f"{name} body:{w}" for w in _unbounded_integers(content["schema"], schemas, "", set())]
+    assert not unbounded, "integers without a maximum: " + ", ".join(sorted(set(unbounded)))
